@@ -1,0 +1,15 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import * as m0001 from './0001_foundation.js';
+
+/**
+ * The one list of migrations for both dialects, applied in name order at start. Capabilities
+ * take their own number range so parallel work never collides: 0001–0099 foundation,
+ * 0100 assessment, 0200 leaks, 0300 watch, 0400 incidents and reports.
+ */
+export const migrations: Record<string, Migration> = {
+  '0001_foundation': m0001,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => migrations,
+};

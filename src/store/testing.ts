@@ -1,0 +1,60 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { openStore, type Store } from './store.js';
+
+/**
+ * Test support: open a fresh, migrated store on each dialect.
+ *
+ * SQLite always. PostgreSQL when VIGIL_TEST_DATABASE_URL points at a server where the user may
+ * CREATE DATABASE (.ci/run sets it); every call gets its own new database. On CI (CI=true) a
+ * missing PostgreSQL is an error, never a skip.
+ */
+export interface TestStore {
+  store: Store;
+  dialect: 'sqlite' | 'postgres';
+  cleanup(): Promise<void>;
+}
+
+export function testDialects(): ('sqlite' | 'postgres')[] {
+  if (process.env.VIGIL_TEST_DATABASE_URL) return ['sqlite', 'postgres'];
+  if (process.env.CI) throw new Error('CI must run the store tests on PostgreSQL too: set VIGIL_TEST_DATABASE_URL (see .ci/run)');
+  return ['sqlite'];
+}
+
+export async function openTestStore(dialect: 'sqlite' | 'postgres'): Promise<TestStore> {
+  if (dialect === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-store-'));
+    const store = await openStore({ dataDir: dir });
+    return {
+      store,
+      dialect,
+      cleanup: async () => {
+        await store.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+  const adminUrl = process.env.VIGIL_TEST_DATABASE_URL;
+  if (!adminUrl) throw new Error('VIGIL_TEST_DATABASE_URL is not set');
+  const name = `vigil_test_${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const store = await openStore({ dataDir: mkdtempSync(join(tmpdir(), 'vigil-pgstore-')), databaseUrl: url.toString() });
+  return {
+    store,
+    dialect,
+    cleanup: async () => {
+      await store.close();
+      const dropper = new pg.Client({ connectionString: adminUrl });
+      await dropper.connect();
+      await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await dropper.end();
+    },
+  };
+}
