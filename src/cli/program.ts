@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { describeError, isVigilError } from '../errors.js';
 import { register as registerBackup } from './commands/backup.js';
+import { register as registerConfig } from './commands/config.js';
 import { register as registerInit } from './commands/init.js';
 import { CliContext, type RegisterCommand } from './context.js';
 
@@ -8,7 +9,7 @@ import { CliContext, type RegisterCommand } from './context.js';
  * Every command module exports `register(program, ctx)`. Add a capability's commands by adding
  * its module here; nothing else in the CLI needs to change.
  */
-const commandModules: RegisterCommand[] = [registerInit, registerBackup];
+const commandModules: RegisterCommand[] = [registerInit, registerConfig, registerBackup];
 
 export function buildProgram(): { program: Command; ctx: CliContext } {
   const program = new Command('vigil');
