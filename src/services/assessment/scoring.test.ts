@@ -1,0 +1,180 @@
+import { describe, expect, it } from 'vitest';
+import type { CheckResult, CheckStatus, ScoreCategory, Severity } from '../../checks/types.js';
+import { gradeForScore, observatoryScore, pointsScore, scoreOrganisation, scoreResults, tlsFactsFromResults, tlsGradeCap } from './scoring.js';
+
+function result(
+  id: string,
+  status: CheckStatus,
+  severity: Severity,
+  category: ScoreCategory,
+  evidence: Record<string, unknown> = {},
+  subject?: string,
+): CheckResult {
+  return {
+    id,
+    status,
+    severity,
+    category,
+    title: { vi: id, en: id },
+    detail: { vi: '', en: '' },
+    evidence,
+    remediation: { vi: '', en: '' },
+    references: [],
+    ...(subject ? { subject } : {}),
+  };
+}
+
+describe('grade bands (Observatory)', () => {
+  it.each([
+    [135, 'A+'],
+    [100, 'A+'],
+    [99, 'A'],
+    [90, 'A'],
+    [85, 'A-'],
+    [80, 'B+'],
+    [70, 'B'],
+    [65, 'B-'],
+    [60, 'C+'],
+    [50, 'C'],
+    [45, 'C-'],
+    [40, 'D+'],
+    [30, 'D'],
+    [25, 'D-'],
+    [24, 'F'],
+    [0, 'F'],
+  ])('%d → %s', (score, grade) => {
+    expect(gradeForScore(score)).toBe(grade);
+  });
+});
+
+describe('points model (internet.nl)', () => {
+  it('full/half/little points by severity, warn earns half, fail and error none, info not counted', () => {
+    const points = pointsScore([
+      result('a', 'pass', 'high', 'mail-auth'),
+      result('b', 'fail', 'medium', 'mail-auth'),
+      result('c', 'warn', 'low', 'mail-auth'),
+      result('d', 'info', 'high', 'mail-auth'),
+      result('e', 'error', 'critical', 'mail-auth'),
+      result('f', 'pass', 'info', 'mail-auth'),
+    ]);
+    expect(points).toEqual({ earned: 10 + 1, max: 10 + 5 + 2 + 10, counted: 4 });
+  });
+
+  it('a check reported per MX counts once at its worst status', () => {
+    const points = pointsScore([
+      result('mail.starttls', 'pass', 'high', 'mail-transport', {}, 'mx1'),
+      result('mail.starttls', 'fail', 'high', 'mail-transport', {}, 'mx2'),
+    ]);
+    expect(points).toEqual({ earned: 0, max: 10, counted: 1 });
+  });
+
+  it('category score = earned/max; overall = mean of categories', () => {
+    const report = scoreResults([
+      result('mail.spf.record', 'pass', 'high', 'mail-auth'),
+      result('mail.dmarc.record', 'fail', 'high', 'mail-auth'),
+      result('mail.starttls', 'pass', 'high', 'mail-transport'),
+    ]);
+    expect(report.categories.map((c) => [c.category, c.score])).toEqual([
+      ['mail-auth', 50],
+      ['mail-transport', 100],
+    ]);
+    expect(report.score).toBe(75);
+    expect(report.grade).toBe('B');
+  });
+
+  it('no counted results → score 0, grade F', () => {
+    expect(scoreResults([result('x', 'info', 'info', 'dns')])).toMatchObject({ score: 0, grade: 'F', categories: [] });
+  });
+});
+
+describe('Observatory model (web headers)', () => {
+  it('starts at 100 and adds penalties', () => {
+    const score = observatoryScore([
+      result('web.headers.csp', 'fail', 'high', 'web-headers', { observatoryModifier: -25 }),
+      result('web.headers.x-content-type-options', 'fail', 'low', 'web-headers', { observatoryModifier: -5 }),
+    ]);
+    expect(score).toMatchObject({ penaltyScore: 70, rawScore: 70, bonus: 0 });
+  });
+
+  it('bonuses count only when the penalty-only score is ≥ 90', () => {
+    const withBonus = observatoryScore([
+      result('web.headers.x-content-type-options', 'fail', 'low', 'web-headers', { observatoryModifier: -5 }),
+      result('web.headers.referrer-policy', 'pass', 'low', 'web-headers', { observatoryModifier: 5 }),
+      result('web.headers.csp', 'pass', 'high', 'web-headers', { observatoryModifier: 10 }),
+    ]);
+    expect(withBonus).toMatchObject({ penaltyScore: 95, bonus: 15, rawScore: 110 });
+    const without = observatoryScore([
+      result('web.headers.x-frame-options', 'fail', 'medium', 'web-headers', { observatoryModifier: -20 }),
+      result('web.headers.referrer-policy', 'pass', 'low', 'web-headers', { observatoryModifier: 5 }),
+    ]);
+    expect(without).toMatchObject({ penaltyScore: 80, bonus: 0, rawScore: 80 });
+  });
+
+  it('the same header check on apex and www counts once, at its worst modifier', () => {
+    const score = observatoryScore([
+      result('web.hsts', 'pass', 'high', 'web-tls', { observatoryModifier: 0 }, 'https://a/'),
+      result('web.hsts', 'fail', 'high', 'web-tls', { observatoryModifier: -20 }, 'https://www.a/'),
+    ]);
+    expect(score.penaltyScore).toBe(80);
+  });
+
+  it('a report-only CSP is judged as a weak policy (−20), not as missing (−25)', () => {
+    const reportOnly = observatoryScore([result('web.headers.csp', 'warn', 'high', 'web-headers', { observatoryModifier: -25, reportOnly: true })]);
+    const missing = observatoryScore([result('web.headers.csp', 'fail', 'high', 'web-headers', { observatoryModifier: -25 })]);
+    expect(reportOnly.penaltyScore).toBe(80);
+    expect(missing.penaltyScore).toBe(75);
+  });
+
+  it('web-headers category uses the Observatory score, clamped to 100, graded on the raw score', () => {
+    const report = scoreResults([result('web.headers.csp', 'pass', 'high', 'web-headers', { observatoryModifier: 10 })]);
+    expect(report.categories[0]).toMatchObject({ category: 'web-headers', score: 100, grade: 'A+' });
+  });
+});
+
+describe('TLS caps (SSL Labs)', () => {
+  it.each([
+    [{ protocols: { SSLv2: true } }, 'F', 'F'],
+    [{ weakCiphers: true }, 'F', 'F'],
+    [{ certificate: { signatureHash: 'md5' } }, 'F', 'F'],
+    [{ certificate: { trusted: false } }, 'F', 'T'],
+    [{ certificate: { expired: true } }, 'F', 'T'],
+    [{ certificate: { signatureHash: 'sha1' } }, 'F', 'T'],
+    [{ certificate: { hostnameMatch: false } }, 'F', 'M'],
+    [{ protocols: { 'TLSv1.2': false, 'TLSv1.3': true } }, 'C', 'C'],
+    [{ protocols: { TLSv1: true, 'TLSv1.2': true } }, 'B', 'B'],
+    [{ forwardSecrecy: false }, 'B', 'B'],
+    [{ aead: false }, 'B', 'B'],
+    [{ certificate: { keyType: 'rsa', keyBits: 1024 } }, 'B', 'B'],
+    [{ hstsMaxAge: 100 }, 'A', 'A'],
+  ] as const)('%j caps at %s (%s)', (facts, grade, sslLabs) => {
+    expect(tlsGradeCap(facts)).toMatchObject({ grade, sslLabs });
+  });
+
+  it('no cap with long HSTS and no warnings', () => {
+    expect(tlsGradeCap({ protocols: { 'TLSv1.2': true, 'TLSv1.3': true }, hstsMaxAge: 31_536_000 })).toBeUndefined();
+  });
+
+  it('the worst rule wins and the overall grade is capped too', () => {
+    const results = [
+      result('web.tls.protocols', 'warn', 'medium', 'web-tls', { protocols: ['TLSv1', 'TLSv1.2'] }),
+      result('web.tls.certificate', 'pass', 'high', 'web-tls', { certificate: { trusted: false } }),
+      result('web.tls.ciphers', 'pass', 'high', 'web-tls', {}),
+      result('web.hsts', 'pass', 'high', 'web-tls', { maxAge: 31_536_000 }),
+    ];
+    const facts = tlsFactsFromResults(results);
+    expect(facts.protocols).toMatchObject({ TLSv1: true, 'TLSv1.2': true, 'TLSv1.3': false });
+    const report = scoreResults(results);
+    const tls = report.categories.find((c) => c.category === 'web-tls')!;
+    expect(tls.score).toBeGreaterThan(80);
+    expect(tls.grade).toBe('F');
+    expect(tls.cap?.sslLabs).toBe('T');
+    expect(report.grade).toBe('F');
+  });
+});
+
+describe('organisation', () => {
+  it('mean of target scores', () => {
+    expect(scoreOrganisation([{ score: 100 }, { score: 50 }])).toEqual({ score: 75, grade: 'B' });
+    expect(scoreOrganisation([])).toEqual({ score: 0, grade: 'F' });
+  });
+});
