@@ -23,12 +23,21 @@ export interface DnsRecord {
  */
 export type DnsMisbehaviour = 'timeout' | 'servfail' | 'refused' | 'malformed' | 'truncate' | 'truncated-garbage';
 
+export interface DnsMisbehaviourRule {
+  name: string;
+  mode: DnsMisbehaviour;
+  /** Only `name` itself, not the names below it (default: at or below). */
+  exact?: boolean;
+  /** Misbehave only for query types `name` has no records of (the RFC 7208 suite's TIMEOUT semantics). */
+  onlyMissingTypes?: boolean;
+}
+
 export interface DnsServerOptions {
   host: string;
   /** 0 = any free port. The same port is used for UDP and TCP. */
   port: number;
   records: DnsRecord[];
-  misbehave?: { name: string; mode: DnsMisbehaviour }[];
+  misbehave?: DnsMisbehaviourRule[];
   /** Zones whose full transfer (AXFR over TCP) is allowed (to show dns.axfr failing). */
   axfrAllowed?: string[];
   /** Zones served as DNSSEC-signed: answers to DO queries set AD (the lab is trusted as a validating resolver would be). */
