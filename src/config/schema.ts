@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { monitorsSchema } from '../watch/config-schema.js';
 
 /**
  * vigil.yaml. Every section is optional; unknown keys are errors (strict objects), so a typo is
@@ -92,7 +93,7 @@ export const configSchema = z.strictObject({
   notifications: notificationsSchema.optional(),
   onCall: onCallSchema.optional(),
   /** Monitors of the holiday watch (issue: watch). Validated by the watch capability. */
-  monitors: z.array(z.record(z.string(), z.unknown())).optional(),
+  monitors: monitorsSchema.optional(),
 });
 
 export type VigilConfig = z.infer<typeof configSchema>;

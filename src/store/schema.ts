@@ -78,5 +78,126 @@ export interface FoundationTables {
   settings: SettingsTable;
 }
 
+/** Holiday watch (src/watch, migration 0300). */
+export interface WatchMonitorsTable {
+  id: string;
+  name: string;
+  type: string;
+  /** The monitor's configuration (JSON, as validated by src/watch/config-schema.ts). */
+  spec: string;
+  source: 'config' | 'api';
+  enabled: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface WatchStateTable {
+  monitor_id: string;
+  /** Last measured status. */
+  status: string;
+  /** Status after retries/recovery thresholds: what alerts and the board show. */
+  reported_status: string;
+  failures: number;
+  successes: number;
+  detail: string | null;
+  response_ms: number | null;
+  checked_at: string | null;
+  changed_at: string | null;
+  /** Per-type memory (JSON): last DNS answer, last heartbeat call… */
+  memory: string | null;
+}
+
+export interface WatchResultsTable {
+  id: Generated<number>;
+  monitor_id: string;
+  at: string;
+  status: string;
+  response_ms: number | null;
+  detail: string | null;
+}
+
+export interface WatchRollupsTable {
+  monitor_id: string;
+  grain: 'minute' | 'hour' | 'day';
+  start: string;
+  total: number;
+  up: number;
+  degraded: number;
+  down: number;
+  sum_ms: number;
+  max_ms: number;
+}
+
+export interface WatchBaselinesTable {
+  monitor_id: string;
+  data: string;
+  html: string;
+  screenshot: string | null;
+  created_at: string;
+}
+
+export interface WatchAlertsTable {
+  id: string;
+  monitor_id: string;
+  kind: string;
+  severity: string;
+  summary: string;
+  detail: string | null;
+  evidence: string | null;
+  opened_at: string;
+  last_notified_at: string | null;
+  resolved_at: string | null;
+  acked_at: string | null;
+  acked_by: string | null;
+  escalation_step: number;
+  escalated_at: string | null;
+}
+
+export interface WatchOutboxTable {
+  id: Generated<number>;
+  idempotency_key: string;
+  channel: string;
+  message: string;
+  state: 'pending' | 'in_flight' | 'sent' | 'failed';
+  attempts: number;
+  next_attempt_at: string;
+  in_flight_since: string | null;
+  last_error: string | null;
+  created_at: string;
+  sent_at: string | null;
+}
+
+export interface WatchShiftsTable {
+  id: string;
+  starts_at: string;
+  ends_at: string;
+  primary_person: string;
+  secondary_person: string | null;
+  label: string | null;
+  source: 'config' | 'api';
+}
+
+export interface WatchLogTable {
+  id: Generated<number>;
+  at: string;
+  shift_id: string | null;
+  kind: string;
+  actor: string;
+  alert_id: string | null;
+  text: string;
+}
+
+export interface WatchTables {
+  watch_monitors: WatchMonitorsTable;
+  watch_state: WatchStateTable;
+  watch_results: WatchResultsTable;
+  watch_rollups: WatchRollupsTable;
+  watch_baselines: WatchBaselinesTable;
+  watch_alerts: WatchAlertsTable;
+  watch_outbox: WatchOutboxTable;
+  watch_shifts: WatchShiftsTable;
+  watch_log: WatchLogTable;
+}
+
 // Capabilities extend this interface with their own table interfaces.
-export interface Database extends FoundationTables {}
+export interface Database extends FoundationTables, WatchTables {}

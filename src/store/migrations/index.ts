@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001_foundation.js';
+import * as m0300 from './0300_watch.js';
 
 /**
  * The one list of migrations for both dialects, applied in name order at start. Capabilities
@@ -8,6 +9,7 @@ import * as m0001 from './0001_foundation.js';
  */
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
+  '0300_watch': m0300,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,186 @@
+import { z } from 'zod';
+
+/**
+ * The `monitors:` section of vigil.yaml (holiday watch). Durations are written the way people
+ * write them (`60s`, `5m`, `1h`, `500ms`, or a bare number of seconds) and parsed to
+ * milliseconds here, so the rest of the watch only sees numbers.
+ */
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+export function parseDuration(value: string | number): number {
+  if (typeof value === 'number') return Math.round(value * 1_000);
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/.exec(value);
+  if (!match) return Number.NaN;
+  return Math.round(Number(match[1]) * DURATION_UNITS[match[2] ?? 's']!);
+}
+
+export const duration = z.union([z.number().positive(), z.string()]).transform((value, ctx) => {
+  const ms = parseDuration(value);
+  if (!Number.isFinite(ms) || ms <= 0) {
+    ctx.addIssue({ code: 'custom', message: `not a duration: "${value}" (write e.g. 30s, 5m, 1h, 500ms)` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+export const monitorTagsSchema = z.strictObject({
+  /** Đơn vị — the unit that owns the system. */
+  unit: z.string().optional(),
+  system: z.string().optional(),
+  /** Cấp độ an toàn hệ thống thông tin (1–5, decree 85/2016). */
+  securityLevel: z.union([z.number().int().min(1).max(5), z.string()]).optional(),
+});
+
+const common = {
+  name: z.string().min(1),
+  /** A stable id for the API; defaults to a slug of the name. */
+  id: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9._-]{0,80}$/)
+    .optional(),
+  interval: duration.default(60_000),
+  timeout: duration.default(10_000),
+  /** Failed checks in a row before the monitor is reported down (0 = at once). */
+  retries: z.number().int().min(0).max(100).default(0),
+  /** Successful checks in a row before a down monitor counts as recovered. */
+  recovery: z.number().int().min(1).max(100).default(1),
+  tags: monitorTagsSchema.default({}),
+  enabled: z.boolean().default(true),
+  /** Notification channel names (notifications.channels); default: every channel. */
+  channels: z.array(z.string()).optional(),
+};
+
+export const defacementIgnoreSchema = z.strictObject({
+  /** CSS selectors whose elements are removed before comparing (clocks, news tickers, counters). */
+  selectors: z.array(z.string().min(1)).default([]),
+  /** Regular expressions whose matches are removed from the text before comparing. */
+  patterns: z.array(z.string().min(1)).default([]),
+});
+
+export const httpMonitorSchema = z.strictObject({
+  ...common,
+  type: z.literal('http'),
+  url: z.url({ protocol: /^https?$/ }),
+  method: z.enum(['GET', 'HEAD', 'POST']).default('GET'),
+  headers: z.record(z.string(), z.string()).default({}),
+  body: z.string().optional(),
+  /** Accepted status codes; default 200–399. */
+  expectStatus: z.array(z.number().int().min(100).max(599)).optional(),
+  /** Text that must be present (or absent with `absent: true`). */
+  keyword: z.string().min(1).optional(),
+  /** Regular expression that must match (or must not, with `absent: true`). */
+  regex: z.string().min(1).optional(),
+  absent: z.boolean().default(false),
+  /** JSON body condition, e.g. `{ path: status.db, equals: ok }` or `{ path: queue.length, op: '<', value: 100 }`. */
+  json: z
+    .strictObject({
+      path: z.string().min(1),
+      op: z.enum(['==', '!=', '<', '<=', '>', '>=', 'exists']).default('=='),
+      value: z.union([z.string(), z.number(), z.boolean(), z.null()]).optional(),
+    })
+    .optional(),
+  /** Response slower than this → degraded. */
+  degradedAfter: duration.optional(),
+  followRedirects: z.boolean().default(true),
+  maxRedirects: z.number().int().min(0).max(20).default(5),
+  /** Bytes of body read at most (hostile servers may send endless bodies). */
+  maxBodyBytes: z.number().int().min(1_024).max(50_000_000).default(2_000_000),
+  /** Defacement watch on this page (default on for http). */
+  defacement: z.boolean().default(true),
+  defacementIgnore: defacementIgnoreSchema.default({ selectors: [], patterns: [] }),
+  /** Share of the page text that may change before it is reported (0–1). */
+  defacementThreshold: z.number().min(0).max(1).default(0.3),
+});
+
+export const tcpMonitorSchema = z.strictObject({
+  ...common,
+  type: z.literal('tcp'),
+  host: z.string().min(1),
+  port: z.number().int().min(1).max(65535),
+});
+
+export const dnsMonitorSchema = z.strictObject({
+  ...common,
+  type: z.literal('dns'),
+  /** The name to query (e.g. example.gov.vn). */
+  host: z.string().min(1),
+  recordType: z.enum(['A', 'AAAA', 'MX', 'NS', 'TXT', 'CNAME']).default('A'),
+  /** Values that must be in the answer (MX as "10 mail.example.gov.vn"). */
+  expected: z.array(z.string()).optional(),
+  /** Alert on any change of the answer against the last one seen (default true). */
+  alertOnChange: z.boolean().default(true),
+  /** HOST:PORT of the resolver; default: --resolver or the system's. */
+  resolver: z.string().optional(),
+});
+
+export const tlsMonitorSchema = z.strictObject({
+  ...common,
+  type: z.literal('tls'),
+  host: z.string().min(1),
+  port: z.number().int().min(1).max(65535).default(443),
+  servername: z.string().optional(),
+  /** Days before expiry at which to warn; the smallest one is reported as down. */
+  expiryDays: z.array(z.number().int().min(0).max(3650)).default([21, 14, 7]),
+});
+
+export const smtpMonitorSchema = z.strictObject({
+  ...common,
+  type: z.literal('smtp'),
+  host: z.string().min(1),
+  port: z.number().int().min(1).max(65535).default(25),
+  /** Regular expression the 220 banner must match. */
+  banner: z.string().optional(),
+  /** STARTTLS must be offered and the handshake must succeed (default true). */
+  starttls: z.boolean().default(true),
+  heloName: z.string().default('vigil.invalid'),
+});
+
+export const heartbeatMonitorSchema = z.strictObject({
+  ...common,
+  type: z.literal('heartbeat'),
+  /** The secret part of /api/v1/watch/heartbeat/:token; default derived from the installation secret. */
+  token: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{16,128}$/)
+    .optional(),
+  /** How often the job is expected to call. */
+  period: duration,
+  /** Extra time allowed after the period before the job counts as late (down). */
+  grace: duration.default(300_000),
+});
+
+export const monitorSchema = z.discriminatedUnion('type', [
+  httpMonitorSchema,
+  tcpMonitorSchema,
+  dnsMonitorSchema,
+  tlsMonitorSchema,
+  smtpMonitorSchema,
+  heartbeatMonitorSchema,
+]);
+
+export const monitorsSchema = z.array(monitorSchema);
+
+export type MonitorConfig = z.infer<typeof monitorSchema>;
+export type MonitorInput = z.input<typeof monitorSchema>;
+export type HttpMonitorConfig = z.infer<typeof httpMonitorSchema>;
+export type TcpMonitorConfig = z.infer<typeof tcpMonitorSchema>;
+export type DnsMonitorConfig = z.infer<typeof dnsMonitorSchema>;
+export type TlsMonitorConfig = z.infer<typeof tlsMonitorSchema>;
+export type SmtpMonitorConfig = z.infer<typeof smtpMonitorSchema>;
+export type HeartbeatMonitorConfig = z.infer<typeof heartbeatMonitorSchema>;
+export type MonitorType = MonitorConfig['type'];
+
+/** A stable id from the name when none is given: lower-case ASCII slug (Vietnamese diacritics folded). */
+export function monitorId(monitor: Pick<MonitorConfig, 'name' | 'id'>): string {
+  if (monitor.id) return monitor.id;
+  const slug = monitor.name
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/đ/g, 'd')
+    .replace(/Đ/g, 'D')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 80);
+  return slug || 'monitor';
+}

@@ -1,0 +1,147 @@
+import { Agent, buildConnector, type Dispatcher, request } from 'undici';
+import type { ProbeContext } from '../../probes/context.js';
+import type { HttpMonitorConfig } from '../config-schema.js';
+import { connectTarget, errorText, trustedCas } from './net.js';
+
+/** What one HTTP check measured (probe output; the verdict is decided in decide.ts). */
+export interface HttpEvidence {
+  error?: string;
+  status?: number;
+  finalUrl: string;
+  redirects: string[];
+  contentType?: string;
+  body: string;
+  bodyTruncated: boolean;
+  responseMs: number;
+}
+
+const agents = new WeakMap<ProbeContext, Agent>();
+
+/**
+ * One keep-alive connection pool per probe context: 10,000 monitors reuse sockets instead of
+ * opening one per check. Its connector resolves names through the context's resolver and applies
+ * the lab's port map, so lab names (portal.lab…) reach the lab's loopback servers.
+ */
+export function httpAgent(context: ProbeContext): Agent {
+  let agent = agents.get(context);
+  if (agent) return agent;
+  const ca = trustedCas(context);
+  const connector = buildConnector({ timeout: context.connectTimeoutMs, ...(ca ? { ca } : {}) });
+  agent = new Agent({
+    connections: 64,
+    pipelining: 1,
+    keepAliveTimeout: 65_000,
+    keepAliveMaxTimeout: 120_000,
+    connect: (options, callback) => {
+      const port = Number(options.port) || (options.protocol === 'https:' ? 443 : 80);
+      connectTarget(context, options.hostname, port).then(
+        (target) =>
+          connector(
+            {
+              ...options,
+              hostname: target.address,
+              port: String(target.port),
+              servername: options.servername ?? (isNameHost(options.hostname) ? options.hostname : undefined),
+            },
+            callback,
+          ),
+        (error: Error) => callback(error, null),
+      );
+    },
+  });
+  agents.set(context, agent);
+  return agent;
+}
+
+function isNameHost(host: string): boolean {
+  return !/^[\d.]+$/.test(host) && !host.includes(':');
+}
+
+export async function closeHttpAgent(context: ProbeContext): Promise<void> {
+  const agent = agents.get(context);
+  agents.delete(context);
+  await agent?.close();
+}
+
+export async function probeHttp(config: HttpMonitorConfig, context: ProbeContext, dispatcher?: Dispatcher): Promise<HttpEvidence> {
+  const started = performance.now();
+  const redirects: string[] = [];
+  let url = config.url;
+  let method: string = config.method;
+  const signal = context.signal ? AbortSignal.any([context.signal, AbortSignal.timeout(config.timeout)]) : AbortSignal.timeout(config.timeout);
+  try {
+    for (let hop = 0; ; hop++) {
+      const response = await request(url, {
+        method: method as 'GET',
+        headers: { 'user-agent': 'vigil-watch/0.1 (+holiday watch)', ...config.headers },
+        body: method === 'POST' ? (config.body ?? '') : null,
+        dispatcher: dispatcher ?? httpAgent(context),
+        signal,
+        headersTimeout: config.timeout,
+        bodyTimeout: config.timeout,
+      });
+      const location = response.headers.location;
+      if (config.followRedirects && response.statusCode >= 300 && response.statusCode < 400 && typeof location === 'string') {
+        await response.body.dump();
+        if (hop >= config.maxRedirects) {
+          return {
+            error: `more than ${config.maxRedirects} redirects`,
+            finalUrl: url,
+            redirects,
+            body: '',
+            bodyTruncated: false,
+            responseMs: elapsed(started),
+          };
+        }
+        url = new URL(location, url).toString();
+        redirects.push(url);
+        if (response.statusCode === 303) method = 'GET';
+        continue;
+      }
+      const { text, truncated } = await readCapped(response.body, config.maxBodyBytes);
+      const contentType = response.headers['content-type'];
+      return {
+        status: response.statusCode,
+        finalUrl: url,
+        redirects,
+        ...(typeof contentType === 'string' ? { contentType } : {}),
+        body: text,
+        bodyTruncated: truncated,
+        responseMs: elapsed(started),
+      };
+    }
+  } catch (error) {
+    const timedOut = signal.aborted && !context.signal?.aborted;
+    return {
+      error: timedOut ? `timeout after ${config.timeout} ms` : errorText(error),
+      finalUrl: url,
+      redirects,
+      body: '',
+      bodyTruncated: false,
+      responseMs: elapsed(started),
+    };
+  }
+}
+
+/** Read at most `max` bytes of the body, then drop the rest (a hostile server may never stop). */
+async function readCapped(body: Dispatcher.ResponseData['body'], max: number): Promise<{ text: string; truncated: boolean }> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let truncated = false;
+  for await (const chunk of body) {
+    const buffer = chunk as Buffer;
+    if (size + buffer.length > max) {
+      chunks.push(buffer.subarray(0, max - size));
+      truncated = true;
+      body.destroy();
+      break;
+    }
+    chunks.push(buffer);
+    size += buffer.length;
+  }
+  return { text: Buffer.concat(chunks).toString('utf8'), truncated };
+}
+
+function elapsed(started: number): number {
+  return Math.round(performance.now() - started);
+}
