@@ -26,7 +26,7 @@ describe('vigil.yaml', () => {
 
   it('accepts an empty file and a file with only monitors', () => {
     expect(parseConfigText('', 'x.yaml')).toEqual({});
-    const c = parseConfigText('monitors:\n  - name: a\n    type: tcp\n', 'x.yaml');
+    const c = parseConfigText('monitors:\n  - name: a\n    type: tcp\n    host: a.example\n    port: 25\n', 'x.yaml');
     expect(c.monitors?.length).toBe(1);
   });
 
