@@ -1,4 +1,5 @@
 import type { CheckResult, CheckStatus, ScoreCategory, Severity } from '../../checks/types.js';
+import type { TlsEvidence } from '../../probes/tls/types.js';
 
 /**
  * The scoring model (docs/scoring.md). Pure: check results in, scores out.
@@ -290,8 +291,47 @@ function readProtocols(e: Record<string, unknown>): TlsFacts['protocols'] | unde
   return undefined;
 }
 
-/** Score one target's results. */
-export function scoreResults(results: CheckResult[]): ScoreReport {
+/**
+ * The cap facts straight from the TLS probe's evidence of the web endpoint (preferred over
+ * reading them back from check results). SSLv2/SSLv3 are `not-testable` with Node's OpenSSL and
+ * cap nothing; 3DES/RC4/export suites this OpenSSL cannot offer are likewise unknown.
+ */
+export function tlsFactsFromEvidence(evidence: TlsEvidence, hstsMaxAge?: number): TlsFacts {
+  const offered = (version: keyof TlsEvidence['protocols']): boolean | undefined => {
+    const support = evidence.protocols[version];
+    return support === 'accepted' ? true : support === 'rejected' ? false : undefined;
+  };
+  const protocols: NonNullable<TlsFacts['protocols']> = {};
+  for (const version of ['SSLv2', 'SSLv3', 'TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'] as const) {
+    const value = offered(version);
+    if (value !== undefined) protocols[version] = value;
+  }
+  const suites = evidence.ciphers.flatMap((v) => v.suites);
+  const facts: TlsFacts = { protocols };
+  if (suites.length > 0) {
+    facts.weakCiphers = suites.some((s) => s.strength === 'insecure' || s.bits < 112);
+    facts.aead = suites.some((s) => s.aead);
+    facts.forwardSecrecy = suites.some((s) => s.forwardSecrecy);
+  }
+  const cert = evidence.certificate;
+  const leaf = cert?.chain[0];
+  if (cert) {
+    const expired = leaf ? Date.parse(leaf.notAfter) < Date.parse(cert.observedAt) : undefined;
+    facts.certificate = {
+      trusted: cert.trusted,
+      hostnameMatch: cert.hostnameMatches,
+      ...(expired !== undefined ? { expired } : {}),
+      ...(leaf ? { selfSigned: leaf.selfSigned, keyType: leaf.keyType } : {}),
+      ...(leaf?.keyBits !== undefined ? { keyBits: leaf.keyBits } : {}),
+      ...(leaf?.signatureHash ? { signatureHash: leaf.signatureHash } : {}),
+    };
+  }
+  if (hstsMaxAge !== undefined) facts.hstsMaxAge = hstsMaxAge;
+  return facts;
+}
+
+/** Score one target's results. `tlsFacts` (from the TLS evidence) caps the web-tls grade. */
+export function scoreResults(results: CheckResult[], options: { tlsFacts?: TlsFacts } = {}): ScoreReport {
   const categories: CategoryScore[] = [];
   for (const category of CATEGORIES) {
     const inCategory = results.filter((r) => r.category === category);
@@ -317,7 +357,11 @@ export function scoreResults(results: CheckResult[]): ScoreReport {
     if (points.counted === 0) continue;
     const scored = pointsCategory(category, points);
     if (category === 'web-tls') {
-      const cap = tlsGradeCap(tlsFactsFromResults(results.filter((r) => r.id.startsWith('web.tls') || r.id === 'web.hsts')));
+      const tlsResults = results.filter((r) => r.id.startsWith('web.tls') || r.id === 'web.hsts');
+      const fromResults = tlsFactsFromResults(tlsResults);
+      const facts = options.tlsFacts ? { ...fromResults, ...options.tlsFacts, warnings: fromResults.warnings } : fromResults;
+      if (options.tlsFacts && options.tlsFacts.hstsMaxAge === undefined && fromResults.hstsMaxAge !== undefined) facts.hstsMaxAge = fromResults.hstsMaxAge;
+      const cap = tlsGradeCap(facts);
       if (cap) {
         scored.cap = cap;
         scored.grade = worseGrade(scored.grade, cap.grade);

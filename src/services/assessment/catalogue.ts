@@ -1,0 +1,415 @@
+import type { LocalizedText, ScoreCategory } from '../../checks/types.js';
+
+/**
+ * The published check ids (docs/checks.md mirrors this list). The assessment uses it to report a
+ * target whose probes could not run: every check it would have produced becomes `error` with the
+ * reason, so a broken target is visible rather than silently missing.
+ */
+export interface CatalogueEntry {
+  id: string;
+  kind: 'mail' | 'web';
+  category: ScoreCategory;
+  title: LocalizedText;
+  /** What the check verifies. */
+  verifies: LocalizedText;
+  anchors: string;
+}
+
+const t = (vi: string, en: string): LocalizedText => ({ vi, en });
+
+function entry(id: string, kind: 'mail' | 'web', category: ScoreCategory, title: LocalizedText, verifies: LocalizedText, anchors: string): CatalogueEntry {
+  return { id, kind, category, title, verifies, anchors };
+}
+
+export const CATALOGUE: CatalogueEntry[] = [
+  entry(
+    'mail.mx',
+    'mail',
+    'mail-transport',
+    t('Bản ghi MX', 'MX records'),
+    t('Có MX, mỗi MX phân giải được, nhận biết null MX, không trùng lặp', 'MX present, each resolves, null MX recognised, no duplicate'),
+    'checkdmarc, internet.nl',
+  ),
+  entry(
+    'mail.spf.record',
+    'mail',
+    'mail-auth',
+    t('Bản ghi SPF', 'SPF record'),
+    t('Đúng một bản ghi TXT `v=spf1`, cú pháp hợp lệ', 'Exactly one `v=spf1` TXT record with valid grammar'),
+    'all',
+  ),
+  entry(
+    'mail.spf.all',
+    'mail',
+    'mail-auth',
+    t('SPF kết thúc bằng all', 'SPF `all` qualifier'),
+    t('Kết thúc bằng `-all` hoặc `~all`; cảnh báo `+all`, `?all` hoặc thiếu `all`', 'Ends in `-all` or `~all`; `+all`, `?all` and a missing `all` are flagged'),
+    'internet.nl, checkdmarc',
+  ),
+  entry(
+    'mail.spf.lookups',
+    'mail',
+    'mail-auth',
+    t('Số lượt tra cứu DNS của SPF', 'SPF DNS lookups'),
+    t(
+      '≤ 10 thành phần truy vấn DNS, ≤ 2 tra cứu rỗng (RFC 7208 §4.6.4), không vòng lặp',
+      '≤ 10 DNS-querying terms, ≤ 2 void lookups (RFC 7208 §4.6.4), no loops',
+    ),
+    'checkdmarc',
+  ),
+  entry(
+    'mail.spf.mx-authorised',
+    'mail',
+    'mail-auth',
+    t('MX và IP gửi thư được SPF cho phép', 'MX and outbound IPs pass SPF'),
+    t('Mỗi MX và IP gửi đi đã cấu hình thực sự đạt SPF (check_host)', 'Each MX and configured outbound IP actually passes SPF (check_host)'),
+    'vigil',
+  ),
+  entry(
+    'mail.dmarc.record',
+    'mail',
+    'mail-auth',
+    t('Bản ghi DMARC', 'DMARC record'),
+    t('Có bản ghi `_dmarc` (kể cả ở tên miền tổ chức), thẻ hợp lệ', '`_dmarc` record exists (with org-domain fallback), valid tags'),
+    'all',
+  ),
+  entry(
+    'mail.dmarc.policy',
+    'mail',
+    'mail-auth',
+    t('Chính sách DMARC', 'DMARC policy'),
+    t('p (và sp, np) = quarantine/reject; pct = 100', 'p (and sp, np) = quarantine/reject; pct 100'),
+    'all',
+  ),
+  entry(
+    'mail.dmarc.reports',
+    'mail',
+    'mail-auth',
+    t('Báo cáo DMARC', 'DMARC reports'),
+    t('Có rua; đích nhận báo cáo bên ngoài đã được cho phép', 'rua present; external destinations authorised'),
+    'checkdmarc, internet.nl',
+  ),
+  entry(
+    'mail.dkim',
+    'mail',
+    'mail-auth',
+    t('DKIM', 'DKIM'),
+    t(
+      'Có `_domainkey`; tìm thấy selector phổ biến/đã cấu hình; khoá ≥ 1024 bit (tốt: 2048)',
+      '`_domainkey` exists; common/configured selectors found; key ≥ 1024 bits (2048 good)',
+    ),
+    'internet.nl',
+  ),
+  entry('mail.starttls', 'mail', 'mail-transport', t('STARTTLS', 'STARTTLS'), t('Mọi MX đều hỗ trợ STARTTLS', 'Every MX offers STARTTLS'), 'all'),
+  entry(
+    'mail.tls',
+    'mail',
+    'mail-transport',
+    t('TLS của máy chủ thư', 'Mail server TLS'),
+    t('Phiên bản giao thức, bộ mã hoá, forward secrecy, chứng thư trên mỗi MX', 'Protocol versions, ciphers, forward secrecy and certificate on each MX'),
+    'internet.nl, testssl',
+  ),
+  entry(
+    'mail.dane',
+    'mail',
+    'mail-transport',
+    t('DANE (TLSA)', 'DANE (TLSA)'),
+    t('Bản ghi TLSA của mỗi MX (nếu có) khớp chứng thư', 'TLSA records of each MX (if present) match its certificate'),
+    'internet.nl',
+  ),
+  entry(
+    'mail.mta-sts',
+    'mail',
+    'mail-auth',
+    t('MTA-STS', 'MTA-STS'),
+    t(
+      'Bản ghi `_mta-sts` và tệp chính sách qua HTTPS hợp lệ, chính sách liệt kê các MX',
+      '`_mta-sts` record and policy file over HTTPS valid, policy lists the MX',
+    ),
+    'checkdmarc',
+  ),
+  entry(
+    'mail.tls-rpt',
+    'mail',
+    'mail-auth',
+    t('TLS-RPT', 'TLS-RPT'),
+    t('Bản ghi `_smtp._tls` hợp lệ với địa chỉ nhận báo cáo', 'A valid `_smtp._tls` record with a report address'),
+    'checkdmarc',
+  ),
+  entry(
+    'mail.open-relay',
+    'mail',
+    'mail-transport',
+    t('Chuyển tiếp mở (open relay)', 'Open relay'),
+    t(
+      'MX từ chối chuyển tiếp thư từ người gửi bên ngoài tới người nhận bên ngoài (dừng ở RCPT TO)',
+      'MX refuses to relay from an outside sender to an outside recipient (stops at RCPT TO)',
+    ),
+    'vigil, audits',
+  ),
+  entry(
+    'mail.banner',
+    'mail',
+    'mail-transport',
+    t('Lộ phiên bản qua banner SMTP', 'SMTP banner disclosure'),
+    t('Banner và EHLO không tiết lộ phần mềm và phiên bản', 'Banner and EHLO do not disclose software versions'),
+    'audits',
+  ),
+  entry(
+    'mail.plaintext-auth',
+    'mail',
+    'mail-transport',
+    t('Xác thực qua kênh không mã hoá', 'Plaintext authentication'),
+    t('Không cung cấp AUTH trước STARTTLS; IMAP/POP3 chỉ qua TLS', 'No AUTH offered before STARTTLS; IMAP/POP3 only over TLS'),
+    'audits',
+  ),
+  entry(
+    'mail.webmail',
+    'mail',
+    'mail-transport',
+    t('Webmail qua HTTPS', 'Webmail over HTTPS'),
+    t('Webmail chỉ phục vụ qua HTTPS (sau đó áp dụng mọi kiểm tra web.*)', 'Webmail served over HTTPS only (then all web.* checks)'),
+    'VNCERT',
+  ),
+  entry('dns.dnssec', 'mail', 'dns', t('DNSSEC', 'DNSSEC'), t('Vùng được ký và xác thực được', 'Zone signed and validates'), 'internet.nl, checkdmarc'),
+  entry(
+    'dns.axfr',
+    'mail',
+    'dns',
+    t('Chuyển vùng DNS (AXFR)', 'DNS zone transfer (AXFR)'),
+    t('Máy chủ có thẩm quyền từ chối chuyển vùng', 'Authoritative servers refuse zone transfer'),
+    'Artemis',
+  ),
+  entry(
+    'dns.caa',
+    'mail',
+    'dns',
+    t('Bản ghi CAA', 'CAA record'),
+    t('Có bản ghi CAA giới hạn CA được cấp chứng thư', 'CAA present, limiting which CAs may issue'),
+    'internet.nl',
+  ),
+  entry(
+    'web.https',
+    'web',
+    'web-tls',
+    t('HTTPS và chuyển hướng', 'HTTPS and redirect'),
+    t('HTTPS trả lời; HTTP chuyển hướng sang HTTPS trên cùng máy chủ', 'HTTPS answers; HTTP redirects to HTTPS on the same host'),
+    'all',
+  ),
+  entry(
+    'web.hsts',
+    'web',
+    'web-tls',
+    t('HSTS', 'HSTS'),
+    t('Có HSTS, max-age ≥ 1 năm (tối thiểu 6 tháng), includeSubDomains', 'HSTS present, max-age ≥ 1 year (6 months minimum), includeSubDomains'),
+    'all',
+  ),
+  entry(
+    'web.tls.protocols',
+    'web',
+    'web-tls',
+    t('Phiên bản TLS', 'TLS versions'),
+    t('Không SSLv2/3; cảnh báo TLS 1.0/1.1; bắt buộc TLS 1.2; TLS 1.3 tốt', 'No SSLv2/3; TLS 1.0/1.1 flagged; TLS 1.2 required; TLS 1.3 good'),
+    'SSL Labs, internet.nl',
+  ),
+  entry(
+    'web.tls.ciphers',
+    'web',
+    'web-tls',
+    t('Bộ mã hoá TLS', 'TLS cipher suites'),
+    t('Không export/NULL/RC4/3DES; có forward secrecy; AEAD', 'No export/NULL/RC4/3DES; forward secrecy; AEAD'),
+    'SSL Labs',
+  ),
+  entry(
+    'web.tls.certificate',
+    'web',
+    'web-tls',
+    t('Chứng thư TLS', 'TLS certificate'),
+    t(
+      'Chuỗi tin cậy, khớp tên máy, chưa/không sắp hết hạn, độ dài khoá, chữ ký SHA-2',
+      'Trusted chain, hostname match, not expired/expiring, key size, SHA-2 signature',
+    ),
+    'all',
+  ),
+  entry(
+    'web.headers.csp',
+    'web',
+    'web-headers',
+    t('Content-Security-Policy', 'Content-Security-Policy'),
+    t(
+      'Có CSP được thực thi, không unsafe-inline/unsafe-eval (report-only được đánh giá riêng)',
+      'An enforced CSP without unsafe-inline/unsafe-eval (report-only judged as such)',
+    ),
+    'Observatory',
+  ),
+  entry(
+    'web.headers.x-frame-options',
+    'web',
+    'web-headers',
+    t('X-Frame-Options', 'X-Frame-Options'),
+    t('Chống nhúng trang (X-Frame-Options hoặc CSP frame-ancestors)', 'Framing protection (X-Frame-Options or CSP frame-ancestors)'),
+    'Observatory',
+  ),
+  entry(
+    'web.headers.x-content-type-options',
+    'web',
+    'web-headers',
+    t('X-Content-Type-Options', 'X-Content-Type-Options'),
+    t('`nosniff`', '`nosniff`'),
+    'Observatory',
+  ),
+  entry(
+    'web.headers.referrer-policy',
+    'web',
+    'web-headers',
+    t('Referrer-Policy', 'Referrer-Policy'),
+    t('Chính sách referrer không làm lộ URL', 'A referrer policy that does not leak URLs'),
+    'Observatory',
+  ),
+  entry(
+    'web.headers.permissions-policy',
+    'web',
+    'web-headers',
+    t('Permissions-Policy', 'Permissions-Policy'),
+    t('Giới hạn tính năng trình duyệt', 'Browser features restricted'),
+    'Observatory',
+  ),
+  entry(
+    'web.cookies',
+    'web',
+    'web-headers',
+    t('Cookie phiên', 'Session cookies'),
+    t('Cookie phiên có Secure, HttpOnly, SameSite', 'Session cookies Secure, HttpOnly, SameSite'),
+    'Observatory',
+  ),
+  entry(
+    'web.cors',
+    'web',
+    'web-headers',
+    t('CORS', 'CORS'),
+    t('Không `Access-Control-Allow-Origin: *` kèm credentials', 'No `Access-Control-Allow-Origin: *` with credentials'),
+    'Observatory',
+  ),
+  entry(
+    'web.sri',
+    'web',
+    'web-headers',
+    t('Subresource Integrity', 'Subresource Integrity'),
+    t('Script bên thứ ba có integrity, không tải qua http', 'Third-party scripts carry integrity, none over plain http'),
+    'Observatory',
+  ),
+  entry(
+    'web.mixed-content',
+    'web',
+    'web-headers',
+    t('Nội dung hỗn hợp', 'Mixed content'),
+    t('Trang HTTPS không tải tài nguyên http', 'HTTPS pages load no http resources'),
+    'Observatory',
+  ),
+  entry(
+    'web.disclosure',
+    'web',
+    'exposure',
+    t('Lộ thông tin phần mềm', 'Software disclosure'),
+    t('Server/X-Powered-By không lộ phiên bản; trang lỗi không có stack trace', 'Server / X-Powered-By without versions; no stack traces on error pages'),
+    'audits',
+  ),
+  entry(
+    'web.exposure.git',
+    'web',
+    'exposure',
+    t('Lộ thư mục .git', 'Exposed .git'),
+    t('/.git/ không truy cập được (có lọc soft-404)', '/.git/ not reachable (soft-404 filtered)'),
+    'nuclei, Artemis',
+  ),
+  entry(
+    'web.exposure.svn',
+    'web',
+    'exposure',
+    t('Lộ thư mục .svn', 'Exposed .svn'),
+    t('/.svn/ không truy cập được', '/.svn/ not reachable'),
+    'nuclei, Artemis',
+  ),
+  entry('web.exposure.env', 'web', 'exposure', t('Lộ tệp .env', 'Exposed .env'), t('/.env không truy cập được', '/.env not reachable'), 'nuclei, Artemis'),
+  entry(
+    'web.exposure.backup',
+    'web',
+    'exposure',
+    t('Lộ tệp sao lưu', 'Exposed backups'),
+    t('Không có tệp .zip/.sql/.bak truy cập được', 'No reachable .zip/.sql/.bak files'),
+    'nuclei, Artemis',
+  ),
+  entry('web.exposure.phpinfo', 'web', 'exposure', t('Lộ phpinfo', 'Exposed phpinfo'), t('Không có trang phpinfo()', 'No phpinfo() page'), 'nuclei, Artemis'),
+  entry(
+    'web.exposure.directory-listing',
+    'web',
+    'exposure',
+    t('Liệt kê thư mục', 'Directory listing'),
+    t('Máy chủ không liệt kê nội dung thư mục', 'The server does not list directories'),
+    'nuclei, Artemis',
+  ),
+  entry(
+    'web.exposure.server-status',
+    'web',
+    'exposure',
+    t('Lộ server-status', 'Exposed server-status'),
+    t('/server-status, /nginx_status không truy cập được', '/server-status, /nginx_status not reachable'),
+    'nuclei, Artemis',
+  ),
+  entry(
+    'web.exposure.logs',
+    'web',
+    'exposure',
+    t('Lộ tệp nhật ký', 'Exposed logs'),
+    t('Tệp nhật ký không truy cập được', 'Log files not reachable'),
+    'nuclei, Artemis',
+  ),
+  entry(
+    'web.exposure.web-config',
+    'web',
+    'exposure',
+    t('Lộ web.config', 'Exposed web.config'),
+    t('/web.config không truy cập được', '/web.config not reachable'),
+    'nuclei, Artemis',
+  ),
+  entry(
+    'web.exposure.docker-compose',
+    'web',
+    'exposure',
+    t('Lộ docker-compose.yml', 'Exposed docker-compose.yml'),
+    t('/docker-compose.yml không truy cập được', '/docker-compose.yml not reachable'),
+    'nuclei, Artemis',
+  ),
+  entry(
+    'web.admin-panel',
+    'web',
+    'exposure',
+    t('Trang quản trị lộ ra ngoài', 'Exposed admin panel'),
+    t('phpMyAdmin và trang đăng nhập quản trị không truy cập được từ ngoài', 'phpMyAdmin and admin logins not reachable from outside'),
+    'nuclei, Artemis',
+  ),
+  entry(
+    'web.cms',
+    'web',
+    'exposure',
+    t('CMS và phiên bản', 'CMS and version'),
+    t('CMS (WordPress, Joomla, Drupal…) và phiên bản có lỗi thời không', 'CMS (WordPress, Joomla, Drupal…) and whether its version is outdated'),
+    'Artemis',
+  ),
+  entry(
+    'web.security-txt',
+    'web',
+    'exposure',
+    t('security.txt', 'security.txt'),
+    t('/.well-known/security.txt có và hợp lệ', '/.well-known/security.txt present and valid'),
+    'internet.nl',
+  ),
+];
+
+export function catalogueFor(kind: 'mail' | 'web'): CatalogueEntry[] {
+  return CATALOGUE.filter((e) => e.kind === kind);
+}
+
+export function catalogueEntry(id: string): CatalogueEntry | undefined {
+  return CATALOGUE.find((e) => e.id === id);
+}

@@ -1,0 +1,98 @@
+import type { CheckResult } from '../../checks/types.js';
+import type { ProbeContext } from '../../probes/context.js';
+import type { WebEvidence } from '../../probes/http/types.js';
+import type { TlsEvidence } from '../../probes/tls/types.js';
+
+export interface MxHost {
+  name: string;
+  addresses: string[];
+}
+
+/**
+ * The probes and checks an assessment composes. The service depends on this shape, not on the
+ * modules, so each stage can fail on its own (its checks become `error`) and tests can feed
+ * fixture evidence through the same orchestration.
+ */
+export interface AssessmentToolkit {
+  collectMailDnsEvidence(domain: string, ctx: ProbeContext, options: { dkimSelectors: string[]; outboundIps: string[] }): Promise<unknown>;
+  mxHostsOf(dnsEvidence: unknown): MxHost[];
+  checkMailDns(dnsEvidence: unknown): CheckResult[];
+  collectMailTransportEvidence(mxHosts: MxHost[], ctx: ProbeContext): Promise<unknown>;
+  checkMailTransport(transportEvidence: unknown): CheckResult[];
+  checkDane(dnsEvidence: unknown, transportEvidence: unknown): CheckResult[];
+  collectWebEvidence(url: string, ctx: ProbeContext): Promise<WebEvidence>;
+  checkWeb(evidence: WebEvidence): CheckResult[];
+  probeTls(host: string, port: number, ctx: ProbeContext, options: { servername?: string }): Promise<TlsEvidence>;
+  checkTls(evidence: TlsEvidence, options: { idPrefix: string }): CheckResult[];
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: modules are loaded by path at run time (see loadToolkit)
+type AnyModule = Record<string, any>;
+
+/**
+ * Load the real probes and checks. Imported lazily by path so that one capability's missing or
+ * broken module turns into `error` results for its checks instead of a crash of the whole run.
+ */
+export async function loadToolkit(): Promise<AssessmentToolkit> {
+  const load = async (path: string): Promise<AnyModule> => {
+    try {
+      return (await import(path)) as AnyModule;
+    } catch (error) {
+      return new Proxy(
+        {},
+        {
+          get: (_target, name) => () => {
+            throw new Error(`${String(name)} is unavailable: ${path} could not be loaded (${(error as Error).message.split('\n')[0]})`);
+          },
+        },
+      );
+    }
+  };
+  const [mailDns, mailAuth, dnsChecks, smtp, transport, tls, tlsChecks, http, web] = await Promise.all([
+    load('../../probes/mail-dns.js'),
+    load('../../checks/mail/auth/index.js'),
+    load('../../checks/dns/index.js'),
+    load('../../probes/smtp/index.js'),
+    load('../../checks/mail/transport/index.js'),
+    load('../../probes/tls/index.js'),
+    load('../../checks/tls/index.js'),
+    load('../../probes/http/index.js'),
+    load('../../checks/web/index.js'),
+  ]);
+  return {
+    collectMailDnsEvidence: (domain, ctx, options) => mailDns.collectMailDnsEvidence(domain, ctx, options),
+    mxHostsOf: (evidence) => mxHostsFromDnsEvidence(evidence),
+    checkMailDns: (evidence) => mailAuth.checkMailDns(evidence),
+    collectMailTransportEvidence: (mxHosts, ctx) => smtp.collectMailTransportEvidence(mxHosts, ctx),
+    checkMailTransport: (evidence) => transport.checkMailTransport(evidence),
+    checkDane: (dnsEvidence, transportEvidence) => dnsChecks.checkDane(dnsEvidence, transportEvidence),
+    collectWebEvidence: (url, ctx) => http.collectWebEvidence(url, ctx),
+    checkWeb: (evidence) => web.checkWeb(evidence),
+    probeTls: (host, port, ctx, options) => tls.probeTls(host, port, ctx, options),
+    checkTls: (evidence, options) => tlsChecks.checkTls(evidence, options),
+  };
+}
+
+/**
+ * The MX hosts (name + addresses) from the mail DNS evidence, in preference order. Accepts the
+ * evidence's `mx` list of `{exchange|name, preference, addresses|a/aaaa}`.
+ */
+export function mxHostsFromDnsEvidence(evidence: unknown): MxHost[] {
+  const e = (evidence ?? {}) as Record<string, unknown>;
+  const source = (
+    e.mx && typeof e.mx === 'object' && !Array.isArray(e.mx) ? ((e.mx as Record<string, unknown>).hosts ?? (e.mx as Record<string, unknown>).records) : e.mx
+  ) as unknown;
+  if (!Array.isArray(source)) return [];
+  const hosts: (MxHost & { preference: number })[] = [];
+  for (const item of source) {
+    if (!item || typeof item !== 'object') continue;
+    const r = item as Record<string, unknown>;
+    const name = String(r.exchange ?? r.name ?? r.host ?? '').replace(/\.$/, '');
+    if (!name) continue; // null MX ("."): nothing to connect to
+    const addresses = [r.addresses, r.a, r.aaaa, r.ipv4, r.ipv6].flatMap((list) => (Array.isArray(list) ? list.map(String) : []));
+    hosts.push({ name, addresses: [...new Set(addresses)], preference: typeof r.preference === 'number' ? r.preference : 0 });
+  }
+  hosts.sort((a, b) => a.preference - b.preference);
+  const seen = new Set<string>();
+  return hosts.filter((h) => !seen.has(h.name) && seen.add(h.name)).map(({ name, addresses }) => ({ name, addresses }));
+}
