@@ -1,0 +1,289 @@
+import type { Readable } from 'node:stream';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+import type { HttpServices } from './services.js';
+
+/**
+ * The route contract every capability uses to add API endpoints.
+ *
+ *   // src/http/routes/assessment.ts
+ *   export const assessmentRoutes = defineRoutes((r) => {
+ *     r.get({
+ *       url: '/assessment/runs/:id',            // under /api/v1, Fastify path syntax
+ *       role: 'viewer',                          // least role allowed: viewer < analyst < admin
+ *       summary: 'One assessment run', tags: ['assessment'],
+ *       params: z.object({ id: z.string() }),
+ *       response: runSchema,
+ *       handler: async ({ params, services }) => new AssessmentService(services.store).run(params.id),
+ *     });
+ *   });
+ *
+ * and one line in routes/index.ts. The server does the rest: authentication (session cookie or
+ * bearer token) and the role check before the body is even parsed, CSRF for cookie sessions on
+ * state-changing methods, zod validation of params/query/body (400 `request.invalid`), output
+ * validation against `response` (which also strips fields the schema does not list), error
+ * mapping (VigilError → its status and `{error, message, hint?}`), and the OpenAPI document.
+ */
+
+/** Who may call a route. Roles are ordered: admin > analyst > viewer. */
+export type Role = 'viewer' | 'analyst' | 'admin';
+/** `public` is reserved for health, openapi and login; the API test fails on any other public route. */
+export type RouteAccess = Role | 'public';
+
+export const ROLE_RANK: Record<Role, number> = { viewer: 1, analyst: 2, admin: 3 };
+
+/** True when a user holding `held` may call a route needing `needed`. */
+export function roleAllows(held: Role, needed: RouteAccess): boolean {
+  return needed === 'public' || ROLE_RANK[held] >= ROLE_RANK[needed];
+}
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** The authenticated caller. */
+export interface AuthUser {
+  id: string;
+  name: string;
+  role: Role;
+  displayName: string | null;
+  locale: string;
+  /** How the request authenticated: a browser session (cookie) or an API token. */
+  via: 'session' | 'token';
+}
+
+type Schema = z.ZodType;
+type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
+type In<S> = S extends z.ZodType ? z.input<S> : unknown;
+
+export interface RouteContext<P = unknown, Q = unknown, B = unknown, A extends RouteAccess = RouteAccess> {
+  params: P;
+  query: Q;
+  /** The validated JSON body; for `upload: true` routes, the raw request stream instead. */
+  body: B;
+  /** The caller; undefined only on public routes. */
+  user: A extends 'public' ? AuthUser | undefined : AuthUser;
+  services: HttpServices;
+  request: FastifyRequest;
+  reply: FastifyReply;
+  /** Append to the audit log as the caller: `await audit('assessment.start', runId, { domains })`. */
+  audit(action: string, target?: string | null, detail?: unknown): Promise<void>;
+  /** Aborted when the client goes away or the server shuts down (pass it to long work). */
+  signal: AbortSignal;
+}
+
+export interface RouteSpec<
+  A extends RouteAccess = RouteAccess,
+  P extends Schema | undefined = undefined,
+  Q extends Schema | undefined = undefined,
+  B extends Schema | undefined = undefined,
+  R extends Schema | undefined = undefined,
+> {
+  /** Path under /api/v1, e.g. `/leaks/:id`. */
+  url: string;
+  role: A;
+  /** One line for the OpenAPI document (English). */
+  summary: string;
+  description?: string;
+  tags?: string[];
+  params?: P;
+  query?: Q;
+  body?: B;
+  /** Success body schema: documents the route and is enforced (extra fields are stripped). */
+  response?: R;
+  /** Success status (default 200; 204 when the handler returns undefined). */
+  status?: number;
+  /** Largest accepted body in bytes (default 1 MiB). */
+  bodyLimit?: number;
+  /**
+   * Accept a raw upload instead of JSON (any content type but JSON, e.g. application/octet-stream
+   * or text/csv): read it with `uploadStream(context)`. `bodyLimit` still bounds its size.
+   */
+  upload?: boolean;
+  handler: (context: RouteContext<Out<P>, Out<Q>, B extends Schema ? Out<B> : unknown, A>) => Promise<In<R> | RawResponse | undefined>;
+}
+
+/** A route as stored in the registry (generic parameters erased). */
+export interface RouteDefinition {
+  method: HttpMethod;
+  url: string;
+  role: RouteAccess;
+  summary: string;
+  description?: string;
+  tags: string[];
+  params?: Schema;
+  query?: Schema;
+  body?: Schema;
+  response?: Schema;
+  status?: number;
+  bodyLimit?: number;
+  upload?: boolean;
+  handler: (context: RouteContext) => Promise<unknown>;
+}
+
+/** Work a module needs done once when the server starts (register job handlers, subscribe to events …). */
+export type ModuleStarter = (services: HttpServices) => Promise<(() => Promise<void>) | undefined> | (() => Promise<void>) | undefined;
+
+export interface RouteModule {
+  routes: RouteDefinition[];
+  starters: ModuleStarter[];
+}
+
+type Adder = <
+  A extends RouteAccess,
+  P extends Schema | undefined = undefined,
+  Q extends Schema | undefined = undefined,
+  B extends Schema | undefined = undefined,
+  R extends Schema | undefined = undefined,
+>(
+  spec: RouteSpec<A, P, Q, B, R>,
+) => void;
+
+export interface RouteBuilder {
+  get: Adder;
+  post: Adder;
+  put: Adder;
+  patch: Adder;
+  delete: Adder;
+  /** Run `start(services)` when the server starts; it may return a stop function run at close. */
+  onStart(start: ModuleStarter): void;
+}
+
+export function defineRoutes(build: (r: RouteBuilder) => void): RouteModule {
+  const module: RouteModule = { routes: [], starters: [] };
+  const adder =
+    (method: HttpMethod): Adder =>
+    (spec) => {
+      if (!spec.url.startsWith('/')) throw new Error(`route url must start with "/": ${spec.url}`);
+      module.routes.push({ ...(spec as unknown as RouteDefinition), method, tags: spec.tags ?? [] });
+    };
+  build({
+    get: adder('GET'),
+    post: adder('POST'),
+    put: adder('PUT'),
+    patch: adder('PATCH'),
+    delete: adder('DELETE'),
+    onStart: (start) => module.starters.push(start),
+  });
+  return module;
+}
+
+/** The request body of an `upload: true` route, as a stream of bytes. */
+export function uploadStream(context: RouteContext): Readable {
+  const body = context.body as Readable | undefined;
+  if (!body || typeof body.pipe !== 'function') throw new Error('uploadStream() is only for routes declared with upload: true');
+  return body;
+}
+
+/** Raw (non-JSON) responses: downloads, streams, and server-sent events. Return one from a handler. */
+export class RawResponse {
+  constructor(
+    readonly kind: 'body' | 'hijacked',
+    readonly status: number,
+    readonly headers: Record<string, string>,
+    readonly body: Buffer | string | Readable | undefined,
+  ) {}
+}
+
+/**
+ * A file download (XLSX, PDF, CSV …). `filename` may hold Vietnamese letters: it is sent both as
+ * an ASCII fallback and RFC 5987 `filename*`.
+ */
+export function download(options: { body: Buffer | string | Readable; contentType: string; filename: string; inline?: boolean }): RawResponse {
+  const ascii = options.filename
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/đ/g, 'd')
+    .replace(/Đ/g, 'D')
+    .replace(/[^\x20-\x7e]|["\\]/g, '_');
+  const disposition = `${options.inline ? 'inline' : 'attachment'}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(options.filename)}`;
+  return new RawResponse('body', 200, { 'content-type': options.contentType, 'content-disposition': disposition }, options.body);
+}
+
+/** Any other raw body (text, a stream) with your own status and headers. */
+export function rawResponse(options: {
+  body?: Buffer | string | Readable;
+  contentType?: string;
+  status?: number;
+  headers?: Record<string, string>;
+}): RawResponse {
+  const headers = { ...(options.headers ?? {}) };
+  if (options.contentType) headers['content-type'] = options.contentType;
+  return new RawResponse('body', options.status ?? 200, headers, options.body);
+}
+
+export interface EventStream {
+  /** Send one event; `data` is JSON-encoded. Returns false once the stream is closed. */
+  send(event: string, data: unknown, id?: string): boolean;
+  /** Send a comment line (keeps proxies from closing an idle stream). */
+  comment(text: string): void;
+  /** Resolves when the client disconnects or the server closes. */
+  readonly closed: Promise<void>;
+  readonly signal: AbortSignal;
+  close(): void;
+}
+
+/**
+ * Server-sent events (`text/event-stream`), e.g. the live status board:
+ *
+ *   handler: async (ctx) => serverSentEvents(ctx, async (events) => {
+ *     events.send('board', await board.snapshot());
+ *     const off = board.onChange((snapshot) => events.send('board', snapshot));
+ *     await events.closed;
+ *     off();
+ *   }),
+ *
+ * A heartbeat comment goes out every 15 s; the stream ends when the client leaves or the server
+ * closes. In the browser: `new EventSource('/api/v1/watch/stream')` (the session cookie is sent).
+ */
+export function serverSentEvents(context: RouteContext, run: (events: EventStream) => Promise<void>, options: { heartbeatMs?: number } = {}): RawResponse {
+  const { reply, request, services } = context;
+  const raw = reply.raw;
+  reply.hijack();
+  const headers: Record<string, string> = {
+    ...services.securityHeaders,
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache, no-transform',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+  };
+  raw.writeHead(200, headers);
+  raw.write(': open\n\n');
+  const controller = new AbortController();
+  let resolveClosed: () => void = () => {};
+  const closed = new Promise<void>((resolve) => {
+    resolveClosed = resolve;
+  });
+  let open = true;
+  const close = () => {
+    if (!open) return;
+    open = false;
+    clearInterval(heartbeat);
+    controller.abort();
+    services.openStreams.delete(close);
+    if (!raw.writableEnded) raw.end();
+    resolveClosed();
+  };
+  const heartbeat = setInterval(() => open && raw.write(': ping\n\n'), options.heartbeatMs ?? 15_000);
+  heartbeat.unref();
+  services.openStreams.add(close);
+  raw.on('close', close);
+  raw.on('error', close);
+  const stream: EventStream = {
+    send(event, data, id) {
+      if (!open) return false;
+      const lines = JSON.stringify(data ?? null);
+      raw.write(`${id ? `id: ${id}\n` : ''}event: ${event.replace(/[\r\n]/g, '')}\ndata: ${lines}\n\n`);
+      return true;
+    },
+    comment(text) {
+      if (open) raw.write(`: ${text.replace(/[\r\n]/g, ' ')}\n\n`);
+    },
+    closed,
+    signal: controller.signal,
+    close,
+  };
+  run(stream).then(close, (error: unknown) => {
+    request.log.error({ err: error }, 'event stream failed');
+    close();
+  });
+  return new RawResponse('hijacked', 200, {}, undefined);
+}

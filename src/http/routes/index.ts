@@ -1,0 +1,19 @@
+import type { RouteModule } from '../route.js';
+import { auditRoutes } from './audit.js';
+import { authRoutes } from './auth.js';
+import { systemRoutes } from './system.js';
+import { tokenRoutes } from './tokens.js';
+import { userRoutes } from './users.js';
+
+/**
+ * Every route module the API serves. A capability adds its module with one import and one line
+ * at the end of this list (see docs/api.md).
+ */
+export const routeModules: RouteModule[] = [
+  systemRoutes,
+  authRoutes,
+  userRoutes,
+  tokenRoutes,
+  auditRoutes,
+  // capabilities below, one line each
+];
