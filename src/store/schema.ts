@@ -199,5 +199,63 @@ export interface WatchTables {
   watch_log: WatchLogTable;
 }
 
+export interface AssessmentRunsTable {
+  id: string;
+  kind: 'org' | 'mail' | 'web';
+  scope: string;
+  organisation: string;
+  status: 'running' | 'done' | 'failed';
+  started_at: string;
+  finished_at: string | null;
+  score: number | null;
+  grade: string | null;
+  target_count: number;
+  failed_checks: number;
+  actor: string;
+  error: string | null;
+}
+
+export interface AssessmentTargetsTable {
+  id: string;
+  run_id: string;
+  position: number;
+  target: string;
+  kind: 'mail' | 'web';
+  name: string | null;
+  started_at: string;
+  duration_ms: number;
+  score: number;
+  grade: string;
+  /** ScoreReport JSON. */
+  score_report: string;
+  /** JSON string[]. */
+  errors: string;
+  failed_checks: number;
+}
+
+export interface AssessmentChecksTable {
+  id: Generated<number>;
+  target_id: string;
+  run_id: string;
+  check_id: string;
+  subject: string;
+  status: string;
+  severity: string;
+  category: string;
+  /** JSON {vi, en}. */
+  title: string;
+  detail: string;
+  remediation: string;
+  /** JSON string[]. */
+  refs: string;
+  evidence: string;
+}
+
+export interface AssessmentTables {
+  assessment_runs: AssessmentRunsTable;
+  assessment_targets: AssessmentTargetsTable;
+  assessment_checks: AssessmentChecksTable;
+}
+
 // Capabilities extend this interface with their own table interfaces.
-export interface Database extends FoundationTables, WatchTables {}
+export interface Database extends FoundationTables, WatchTables, AssessmentTables {}

@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001_foundation.js';
+import * as m0100 from './0100_assessment.js';
 import * as m0300 from './0300_watch.js';
 
 /**
@@ -9,6 +10,7 @@ import * as m0300 from './0300_watch.js';
  */
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
+  '0100_assessment': m0100,
   '0300_watch': m0300,
 };
 
