@@ -1,0 +1,57 @@
+import { isIP } from 'node:net';
+import { VigilError } from '../../errors.js';
+import { startServer } from '../../http/server.js';
+import { serveStarters } from '../../http/starters.js';
+import { AuthService } from '../../services/auth/auth-service.js';
+import type { RegisterCommand } from '../context.js';
+
+function isLoopback(host: string): boolean {
+  if (host === 'localhost') return true;
+  if (isIP(host) === 4) return host.startsWith('127.');
+  return host === '::1';
+}
+
+export const register: RegisterCommand = (program, ctx) => {
+  program
+    .command('serve')
+    .description('run the HTTP API and the web dashboard (and the watch, unless --no-watch) until Ctrl-C')
+    .option('--host <address>', 'address to listen on; anything but loopback exposes vigil to the network', '127.0.0.1')
+    .option('--port <port>', 'TCP port', '8080')
+    .option('--no-watch', 'do not start the watch scheduler with the server')
+    .option('--trust-proxy', 'trust X-Forwarded-* headers (only behind your own reverse proxy)')
+    .action(async (options: { host: string; port: string; watch: boolean; trustProxy?: boolean }, command) => {
+      const port = Number(options.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) {
+        throw new VigilError('serve.bad-port', `--port must be a number from 0 to 65535, got "${options.port}"`);
+      }
+      if (!isLoopback(options.host)) {
+        process.stderr.write(
+          `vigil: CẢNH BÁO / WARNING: listening on ${options.host} makes vigil reachable from the network. ` +
+            'Put it behind HTTPS (a reverse proxy with --trust-proxy) and a firewall.\n',
+        );
+      }
+      const [store, config] = await Promise.all([ctx.store(command), ctx.config(command)]);
+      const starters = serveStarters.filter((starter) => options.watch || starter.name !== 'watch').map((starter) => starter.start);
+      const server = await startServer({ store, config, host: options.host, port, extraStarters: starters, trustProxy: options.trustProxy, logger: true });
+      const users = await new AuthService(store).users.count();
+      ctx.print(
+        command,
+        { url: server.url, users, started: serveStarters.filter((s) => options.watch || s.name !== 'watch').map((s) => s.name) },
+        () =>
+          `vigil đang chạy tại / listening at ${server.url}\n` +
+          (users === 0 ? 'Chưa có người dùng / no users yet: vigil user add admin --role admin\n' : '') +
+          'Ctrl-C để dừng / to stop',
+      );
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          resolve();
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      });
+      process.stderr.write('vigil: đang dừng / stopping…\n');
+      await server.close();
+    });
+};
