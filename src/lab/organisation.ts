@@ -1,0 +1,75 @@
+import type { VigilConfig } from '../config/schema.js';
+import type { LabSite } from './http.js';
+import { monitorsSchema } from '../watch/config-schema.js';
+import type { ParsedWorld } from './world/schema.js';
+
+function csvField(value: string): string {
+  return /[",\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+}
+
+/** The staff directory as vigil.yaml's `staff.directory` expects: name, email, unit, phone, aliases. */
+export function staffCsv(world: ParsedWorld): string {
+  const lines = ['full_name,email,unit,phone,aliases'];
+  for (const person of world.staff) {
+    lines.push([person.name, person.email, person.unit, person.phone, person.aliases.join(';')].map(csvField).join(','));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The vigil.yaml that describes the lab agency: its organisation, mail domains, websites (portals
+ * marked), staff directory, notification mail server (the lab's, by address and real port, since a
+ * mail client does not use the port map), on-call people and monitors of its sites and services.
+ */
+export function buildOrganisationConfig(world: ParsedWorld, lab: { staffFile: string; portMap: Record<string, number>; sites: LabSite[] }): VigilConfig {
+  const onCall = world.staff.filter((p) => p.onCall);
+  const websites: NonNullable<VigilConfig['websites']> = [];
+  const monitors: Record<string, unknown>[] = [];
+  for (const site of lab.sites) {
+    if (site.spec.hostile || site.spec.redirectAll) continue;
+    const name = site.names[0];
+    if (!name) continue;
+    const scheme = site.spec.https ? 'https' : 'http';
+    const port = site.spec.https ? site.spec.https.port : site.spec.http ? site.spec.http.port : 80;
+    const url = `${scheme}://${name}${(scheme === 'https' && port === 443) || (scheme === 'http' && port === 80) ? '' : `:${port}`}/`;
+    websites.push({ url, name: site.spec.title ?? name, portal: site.spec.portal });
+    monitors.push({ name: site.spec.title ?? name, type: 'http', url, interval: '60s', defacement: site.spec.portal });
+  }
+  for (const host of world.hosts) {
+    for (const smtp of host.smtp) {
+      if (smtp.mode === 'stall') continue;
+      // the watch connects by address: its SMTP client does not use the lab's DNS or port map
+      const port = lab.portMap[`${host.ip}:${smtp.port}`] ?? smtp.port;
+      monitors.push({
+        name: `SMTP ${host.names[0] ?? host.ip}:${smtp.port}`,
+        type: 'smtp',
+        host: host.ip,
+        port,
+        starttls: smtp.starttls && !smtp.implicitTls,
+        interval: '60s',
+      });
+    }
+  }
+  for (const domain of world.mailDomains) {
+    monitors.push({ name: `MX ${domain}`, type: 'dns', host: domain, recordType: 'MX', interval: '300s' });
+  }
+
+  const config: VigilConfig = {
+    organisation: { ...world.organisation },
+    mail: { domains: world.mailDomains, dkimSelectors: [], outboundIps: [] },
+    websites,
+    staff: { directory: lab.staffFile },
+    onCall: { people: onCall.map((p) => ({ name: p.name, email: p.email, ...(p.phone ? { phone: p.phone } : {}) })) },
+    monitors: monitorsSchema.parse(monitors),
+  };
+  if (world.notifySmtp) {
+    const host = world.hosts.find((h) => h.names.includes(world.notifySmtp!.host));
+    const ip = host?.ip ?? world.notifySmtp.host;
+    const port = lab.portMap[`${ip}:${world.notifySmtp.port}`] ?? world.notifySmtp.port;
+    config.notifications = {
+      smtp: { host: ip, port, secure: false, from: world.notifySmtp.from },
+      channels: onCall.length ? [{ name: 'Trực ban / on duty', type: 'email', to: onCall.map((p) => p.email) }] : [],
+    };
+  }
+  return config;
+}
