@@ -70,6 +70,8 @@ export interface ServerOptions {
 
 export interface RunningServer {
   url: string;
+  /** Every route Fastify registered (method, url), including HEAD twins and static files. */
+  registeredRoutes: { method: string; url: string }[];
   app: FastifyInstance;
   services: HttpServices;
   close(): Promise<void>;
@@ -225,7 +227,9 @@ function errorBody(error: unknown, request: FastifyRequest): { status: number; b
 /**
  * Build the Fastify app with every route module, without listening (tests may `inject`).
  */
-export async function buildApp(options: ServerOptions): Promise<{ app: FastifyInstance; services: HttpServices; ownsJobs: boolean }> {
+export async function buildApp(
+  options: ServerOptions,
+): Promise<{ app: FastifyInstance; services: HttpServices; ownsJobs: boolean; registeredRoutes: { method: string; url: string }[] }> {
   const app = Fastify({
     logger: options.logger ? { level: 'warn', stream: process.stderr } : false,
     trustProxy: options.trustProxy ?? false,
@@ -247,8 +251,16 @@ export async function buildApp(options: ServerOptions): Promise<{ app: FastifyIn
     securityHeaders: SECURITY_HEADERS,
   });
 
+  // Fastify's own route list, so tests can check every route however it was added.
+  const registeredRoutes: { method: string; url: string }[] = [];
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) registeredRoutes.push({ method, url: route.url });
+  });
+
   await app.register(fastifyCookie);
   // Raw uploads: any non-JSON body reaches the handler as a stream (routes with upload: true).
+  // Fastify's text/plain parser would hand routes a string: treat text like any other raw upload.
+  app.removeContentTypeParser('text/plain');
   app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
 
   app.addHook('onRequest', async (_request, reply) => {
@@ -309,7 +321,7 @@ export async function buildApp(options: ServerOptions): Promise<{ app: FastifyIn
     return reply.code(404).send({ error: 'api.not-found', message: `no route ${request.method} ${path}` });
   });
 
-  return { app, services, ownsJobs };
+  return { app, services, ownsJobs, registeredRoutes };
 }
 
 /**
@@ -317,7 +329,7 @@ export async function buildApp(options: ServerOptions): Promise<{ app: FastifyIn
  * listen. `close()` stops everything in reverse order.
  */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
-  const { app, services, ownsJobs } = await buildApp(options);
+  const { app, services, ownsJobs, registeredRoutes } = await buildApp(options);
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     for (const stop of stops.reverse()) {
@@ -365,6 +377,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   let closing: Promise<void> | undefined;
   return {
     url,
+    registeredRoutes,
     app,
     services,
     close: () => {
