@@ -3,6 +3,7 @@ import { describeError, isVigilError } from '../errors.js';
 import { register as registerBackup } from './commands/backup.js';
 import { register as registerConfig } from './commands/config.js';
 import { register as registerInit } from './commands/init.js';
+import { register as registerLab } from './commands/lab.js';
 import { register as registerServe } from './commands/serve.js';
 import { register as registerToken } from './commands/token.js';
 import { register as registerUser } from './commands/user.js';
@@ -12,7 +13,7 @@ import { CliContext, type RegisterCommand } from './context.js';
  * Every command module exports `register(program, ctx)`. Add a capability's commands by adding
  * its module here; nothing else in the CLI needs to change.
  */
-const commandModules: RegisterCommand[] = [registerInit, registerConfig, registerBackup, registerServe, registerUser, registerToken];
+const commandModules: RegisterCommand[] = [registerInit, registerConfig, registerBackup, registerServe, registerUser, registerToken, registerLab];
 
 export function buildProgram(): { program: Command; ctx: CliContext } {
   const program = new Command('vigil');
