@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { describeError, isVigilError } from '../errors.js';
+import { register as registerAssess } from './commands/assess.js';
 import { register as registerBackup } from './commands/backup.js';
 import { register as registerConfig } from './commands/config.js';
 import { register as registerInit } from './commands/init.js';
@@ -13,7 +14,7 @@ import { CliContext, type RegisterCommand } from './context.js';
  * Every command module exports `register(program, ctx)`. Add a capability's commands by adding
  * its module here; nothing else in the CLI needs to change.
  */
-const commandModules: RegisterCommand[] = [registerInit, registerConfig, registerBackup, registerServe, registerUser, registerToken, registerLab];
+const commandModules: RegisterCommand[] = [registerInit, registerConfig, registerBackup, registerServe, registerUser, registerToken, registerLab, registerAssess];
 
 export function buildProgram(): { program: Command; ctx: CliContext } {
   const program = new Command('vigil');

@@ -1,0 +1,297 @@
+import { readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import cliProgress from 'cli-progress';
+import { type Command, Option } from 'commander';
+import type { Locale } from '../../checks/types.js';
+import { requireSection } from '../../config/load.js';
+import { VigilError } from '../../errors.js';
+import { DEFAULT_PROBE_CONTEXT, type ProbeContext, parseHostPort } from '../../probes/context.js';
+import { exportFindings } from '../../reports/findings/index.js';
+import { anyFailed, orderChecks, renderOrganisation, renderTarget } from '../../services/assessment/render.js';
+import { AssessmentRepository } from '../../services/assessment/repository.js';
+import { runAndStoreOrganisation } from '../../services/assessment/runs.js';
+import { assessMail, assessOrganisation, assessWeb } from '../../services/assessment/service.js';
+import type { RenderedTarget } from '../../services/assessment/types.js';
+import type { CliContext, RegisterCommand } from '../context.js';
+
+interface ProbeOptions {
+  resolver?: string;
+  dnsTimeout?: string;
+  ca?: string[];
+  portMap?: string;
+  lab?: string;
+  concurrency?: string;
+  lang?: string;
+  store: boolean;
+  timeout?: string;
+}
+
+function addProbeOptions(command: Command): Command {
+  return command
+    .option('--resolver <host:port>', 'DNS resolver to query (default: the system resolver)')
+    .option('--dns-timeout <ms>', 'per-query DNS timeout in milliseconds', '3000')
+    .option('--ca <file>', 'extra trusted root certificate (PEM), e.g. the lab CA; repeatable', (value: string, previous: string[] = []) => [
+      ...previous,
+      value,
+    ])
+    .option('--port-map <file|json>', 'the lab port map ({"IP:PORT": realPort}) as a file or inline JSON')
+    .option('--lab <file>', 'the JSON line `vigil lab --json` printed (gives resolver, CA and port map at once)')
+    .option('--concurrency <n>', 'targets assessed at the same time', '8')
+    .option('--timeout <seconds>', 'time limit per target', '120')
+    .addOption(new Option('--lang <lang>', 'language of titles, details and remediation').choices(['vi', 'en']).default('vi'))
+    .option('--no-store', 'do not store the run (default: store it)');
+}
+
+function positiveInt(value: string | undefined, name: string, fallback: number, max = 1_000_000): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > max) throw new VigilError('assess.bad-option', `${name} must be a whole number from 1 to ${max}, got "${value}"`);
+  return n;
+}
+
+function readJsonArg(value: string, what: string): unknown {
+  const text = value.trim().startsWith('{') ? value : readText(value, what);
+  try {
+    return JSON.parse(
+      text
+        .trim()
+        .split('\n')
+        .find((line) => line.trim().startsWith('{')) ?? text,
+    );
+  } catch (error) {
+    throw new VigilError('assess.bad-json', `${what} is not valid JSON: ${(error as Error).message}`, {
+      hint: `give a file or inline JSON, e.g. '{"127.0.10.25:25": 30025}'`,
+    });
+  }
+}
+
+function readText(file: string, what: string): string {
+  try {
+    return readFileSync(resolve(file), 'utf8');
+  } catch (error) {
+    throw new VigilError('assess.unreadable', `cannot read ${what} ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
+      hint: 'check the path',
+    });
+  }
+}
+
+function asPortMap(value: unknown, what: string): Record<string, number> {
+  if (!value || typeof value !== 'object' || Array.isArray(value))
+    throw new VigilError('assess.bad-port-map', `${what} must be a JSON object {"IP:PORT": realPort}`);
+  const map: Record<string, number> = {};
+  for (const [key, port] of Object.entries(value)) {
+    if (!Number.isInteger(port) || (port as number) < 1 || (port as number) > 65535) {
+      throw new VigilError('assess.bad-port-map', `${what}: "${key}" maps to ${JSON.stringify(port)}, not a port number`);
+    }
+    map[key] = port as number;
+  }
+  return map;
+}
+
+/** The probe context from the command line: --lab first, then the explicit options on top. */
+export function probeContextFromOptions(options: ProbeOptions): ProbeContext {
+  const ctx: ProbeContext = { ...DEFAULT_PROBE_CONTEXT, extraCaPem: [], portMap: {} };
+  if (options.lab) {
+    const lab = readJsonArg(options.lab, '--lab') as Record<string, unknown>;
+    const resolver = lab.resolver;
+    if (typeof resolver === 'string') ctx.resolver = parseHostPort(resolver, 53);
+    else if (resolver && typeof resolver === 'object')
+      ctx.resolver = { host: String((resolver as { host: unknown }).host), port: Number((resolver as { port: unknown }).port) };
+    const caFile = lab.caFile ?? lab.ca;
+    if (typeof caFile === 'string') ctx.extraCaPem.push(readText(caFile, 'the lab CA'));
+    if (typeof lab.caPem === 'string' && !caFile) ctx.extraCaPem.push(lab.caPem);
+    if (lab.portMap) ctx.portMap = asPortMap(lab.portMap, '--lab portMap');
+  }
+  if (options.resolver) {
+    const parsed = parseHostPort(options.resolver, 53);
+    if (!parsed.host || !Number.isInteger(parsed.port) || parsed.port < 1 || parsed.port > 65535) {
+      throw new VigilError('assess.bad-resolver', `--resolver must be HOST:PORT, got "${options.resolver}"`);
+    }
+    ctx.resolver = parsed;
+  }
+  ctx.dnsTimeoutMs = positiveInt(options.dnsTimeout, '--dns-timeout', ctx.dnsTimeoutMs, 120_000);
+  for (const file of options.ca ?? []) ctx.extraCaPem.push(readText(file, 'CA file'));
+  if (options.portMap) ctx.portMap = { ...ctx.portMap, ...asPortMap(readJsonArg(options.portMap, '--port-map'), '--port-map') };
+  return ctx;
+}
+
+// ── human output ────────────────────────────────────────────────────────────────────────────
+
+const colorEnabled = () => process.stdout.isTTY && !process.env.NO_COLOR;
+const paint = (code: number, text: string) => (colorEnabled() ? `\x1b[${code}m${text}\x1b[0m` : text);
+const STATUS_COLOR: Record<string, number> = { pass: 32, warn: 33, fail: 31, error: 35, info: 36 };
+const STATUS_LABEL: Record<Locale, Record<string, string>> = {
+  vi: { pass: 'ĐẠT', warn: 'CẢNH BÁO', fail: 'LỖI', error: 'KHÔNG KT', info: 'THÔNG TIN' },
+  en: { pass: 'PASS', warn: 'WARN', fail: 'FAIL', error: 'ERROR', info: 'INFO' },
+};
+
+function gradeColor(grade: string): number {
+  return grade.startsWith('A') ? 32 : grade.startsWith('B') ? 36 : grade.startsWith('C') ? 33 : 31;
+}
+
+export function formatTarget(target: RenderedTarget, locale: Locale): string {
+  const counts = { pass: 0, warn: 0, fail: 0, error: 0, info: 0 } as Record<string, number>;
+  for (const c of target.checks) counts[c.status] = (counts[c.status] ?? 0) + 1;
+  const label = STATUS_LABEL[locale];
+  const head = `${paint(1, target.name ? `${target.name} (${target.target})` : target.target)}  [${target.kind}]  ${paint(gradeColor(target.grade), `${target.grade}`)} ${target.score}/100  ${(target.durationMs / 1000).toFixed(1)}s`;
+  const summary = `  ${(['fail', 'warn', 'error', 'pass', 'info'] as const).map((s) => `${paint(STATUS_COLOR[s]!, label[s]!)} ${counts[s]}`).join('  ')}`;
+  const categories = `  ${target.categories.map((c) => `${c.category} ${c.grade} ${c.score}`).join(' · ')}${target.cap ? `  (${locale === 'vi' ? 'giới hạn' : 'capped'} ${target.cap.sslLabs}: ${target.cap.reasons.join(', ')})` : ''}`;
+  const lines = [head, summary, categories];
+  for (const check of orderChecks(target.checks).filter((c) => c.status === 'fail' || c.status === 'warn' || c.status === 'error')) {
+    const status = paint(STATUS_COLOR[check.status]!, label[check.status]!.padEnd(9));
+    lines.push(`  ${status} ${check.id.padEnd(28)} ${check.title}${check.subject ? ` — ${check.subject}` : ''}`);
+    if (check.detail) lines.push(`            ${check.detail}`);
+    if (check.remediation && check.status !== 'error') lines.push(`            → ${check.remediation}`);
+  }
+  return lines.join('\n');
+}
+
+function progressBar(total: number): { tick(label: string): void; stop(): void } {
+  if (!process.stderr.isTTY || total < 2) return { tick: () => {}, stop: () => {} };
+  const bar = new cliProgress.SingleBar(
+    { stream: process.stderr, format: 'đánh giá / assessing [{bar}] {value}/{total} · {rate}/s · ETA {eta}s · {label}', hideCursor: true },
+    cliProgress.Presets.shades_classic,
+  );
+  const started = Date.now();
+  bar.start(total, 0, { label: '', rate: '0.0' });
+  return {
+    tick: (label) => bar.increment(1, { label, rate: ((bar.getProgress() * total) / Math.max(1, (Date.now() - started) / 1000)).toFixed(1) }),
+    stop: () => bar.stop(),
+  };
+}
+
+async function maybeStore(
+  ctx: CliContext,
+  command: Command,
+  options: ProbeOptions,
+  save: (repo: AssessmentRepository) => Promise<string>,
+): Promise<string | undefined> {
+  if (!options.store) return undefined;
+  return save(new AssessmentRepository(await ctx.store(command)));
+}
+
+export const register: RegisterCommand = (program, ctx) => {
+  const assess = program.command('assess').description('assess mail domains and websites from outside, as an attacker sees them (directive 4749 item 1)');
+
+  addProbeOptions(
+    assess
+      .command('mail')
+      .argument('<domain>', 'mail domain, e.g. example.gov.vn')
+      .description('assess one mail domain: SPF, DMARC, DKIM, MX, STARTTLS, TLS, DANE, MTA-STS, TLS-RPT…'),
+  ).action(async (domain: string, options: ProbeOptions, command: Command) => {
+    const probe = probeContextFromOptions(options);
+    const loaded = await ctx.config(command).catch(() => undefined);
+    const target = await assessMail(domain.trim().toLowerCase().replace(/\.$/, ''), probe, {
+      dkimSelectors: loaded?.config.mail?.dkimSelectors ?? [],
+      outboundIps: loaded?.config.mail?.outboundIps ?? [],
+      timeoutMs: positiveInt(options.timeout, '--timeout', 120, 3600) * 1000,
+    });
+    const runId = await maybeStore(ctx, command, options, (repo) => repo.saveTargetRun(target, { organisation: loaded?.config.organisation?.name ?? '' }));
+    const locale = options.lang as Locale;
+    const rendered = renderTarget(target, locale);
+    ctx.print(command, runId ? { ...rendered, runId } : rendered, () => formatTarget(rendered, locale) + (runId ? `\n\nrun ${runId}` : ''));
+    if (anyFailed([rendered])) process.exitCode = 1;
+  });
+
+  addProbeOptions(
+    assess
+      .command('web')
+      .argument('<url>', 'site URL, e.g. https://example.gov.vn/')
+      .description('assess one website: HTTPS, HSTS, TLS, security headers, cookies, exposed files…'),
+  ).action(async (url: string, options: ProbeOptions, command: Command) => {
+    const probe = probeContextFromOptions(options);
+    let normalised: string;
+    try {
+      normalised = new URL(/^https?:\/\//i.test(url) ? url : `https://${url}`).toString();
+    } catch {
+      throw new VigilError('assess.bad-url', `"${url}" is not a URL`, { hint: 'e.g. https://example.gov.vn/' });
+    }
+    const loaded = await ctx.config(command).catch(() => undefined);
+    const target = await assessWeb(normalised, probe, { timeoutMs: positiveInt(options.timeout, '--timeout', 120, 3600) * 1000 });
+    const runId = await maybeStore(ctx, command, options, (repo) => repo.saveTargetRun(target, { organisation: loaded?.config.organisation?.name ?? '' }));
+    const locale = options.lang as Locale;
+    const rendered = renderTarget(target, locale);
+    ctx.print(command, runId ? { ...rendered, runId } : rendered, () => formatTarget(rendered, locale) + (runId ? `\n\nrun ${runId}` : ''));
+    if (anyFailed([rendered])) process.exitCode = 1;
+  });
+
+  addProbeOptions(assess.command('org').description('assess every mail domain and website in vigil.yaml')).action(
+    async (options: ProbeOptions, command: Command) => {
+      const probe = probeContextFromOptions(options);
+      const loaded = await ctx.config(command);
+      if (!loaded.config.mail?.domains?.length && !loaded.config.websites?.length) requireSection(loaded, 'mail');
+      const concurrency = positiveInt(options.concurrency, '--concurrency', 8, 256);
+      const targetTimeoutMs = positiveInt(options.timeout, '--timeout', 120, 3600) * 1000;
+      const total = (loaded.config.mail?.domains.length ?? 0) + (loaded.config.websites?.length ?? 0);
+      const bar = progressBar(total);
+      const onTarget = (_done: number, _total: number, target: { target: string }) => bar.tick(target.target);
+      const stop = new AbortController();
+      const onSignal = () => stop.abort(new Error('interrupted (Ctrl-C)'));
+      process.once('SIGINT', onSignal);
+      try {
+        const probeWithSignal = { ...probe, signal: stop.signal };
+        let runId: string | undefined;
+        let run: Awaited<ReturnType<typeof assessOrganisation>>;
+        if (options.store) {
+          const stored = await runAndStoreOrganisation(await ctx.store(command), loaded.config, probeWithSignal, { concurrency, targetTimeoutMs, onTarget });
+          runId = stored.runId;
+          run = stored.run;
+        } else {
+          run = await assessOrganisation(loaded.config, probeWithSignal, { concurrency, targetTimeoutMs, onTarget });
+        }
+        bar.stop();
+        const locale = options.lang as Locale;
+        const rendered = renderOrganisation(run, locale);
+        ctx.print(command, runId ? { ...rendered, runId } : rendered, () =>
+          [
+            `${paint(1, rendered.organisation || (locale === 'vi' ? 'Tổ chức' : 'Organisation'))}: ${paint(gradeColor(rendered.grade), rendered.grade)} ${rendered.score}/100 · ${rendered.targets.length} ${locale === 'vi' ? 'đối tượng' : 'targets'} · ${(rendered.durationMs / 1000).toFixed(1)}s`,
+            ...rendered.targets.map((t) => formatTarget(t, locale)),
+            ...(runId ? [`run ${runId}`] : []),
+          ].join('\n\n'),
+        );
+        if (anyFailed(rendered.targets)) process.exitCode = 1;
+      } finally {
+        bar.stop();
+        process.off('SIGINT', onSignal);
+      }
+    },
+  );
+
+  assess
+    .command('runs')
+    .description('list stored assessment runs, newest first')
+    .option('--limit <n>', 'how many', '20')
+    .action(async (options: { limit: string }, command: Command) => {
+      const runs = await new AssessmentRepository(await ctx.store(command)).listRuns({ limit: positiveInt(options.limit, '--limit', 20, 500) });
+      ctx.print(command, { runs }, () =>
+        runs.length === 0
+          ? 'Chưa có lần đánh giá nào / no runs yet: vigil assess org'
+          : runs
+              .map(
+                (r) =>
+                  `${r.id}  ${r.startedAt}  ${r.kind.padEnd(4)} ${r.status.padEnd(7)} ${(r.grade ?? '-').padEnd(2)} ${String(r.score ?? '-').padStart(3)}  ${r.failedChecks} fail  ${r.scope}`,
+              )
+              .join('\n'),
+      );
+    });
+
+  assess
+    .command('export')
+    .argument('<run-id>', 'a stored run (see `vigil assess runs`)')
+    .description('export a run’s findings as XLSX or PDF (Vietnamese headings, one sheet/section per target)')
+    .addOption(new Option('--format <format>', 'file format').choices(['xlsx', 'pdf']).makeOptionMandatory())
+    .requiredOption('--out <file>', 'where to write')
+    .addOption(new Option('--lang <lang>', 'language').choices(['vi', 'en']).default('vi'))
+    .action(async (runId: string, options: { format: 'xlsx' | 'pdf'; out: string; lang: Locale }, command: Command) => {
+      const store = await ctx.store(command);
+      const loaded = await ctx.config(command).catch(() => undefined);
+      const body = await exportFindings(new AssessmentRepository(store), runId, options.format, {
+        locale: options.lang,
+        organisation: loaded?.config.organisation,
+      });
+      const out = resolve(options.out);
+      await writeFile(out, body);
+      ctx.print(command, { file: out, bytes: body.length, format: options.format }, () => `Đã ghi / wrote ${out} (${body.length} bytes)`);
+    });
+};
