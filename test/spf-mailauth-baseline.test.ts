@@ -59,7 +59,7 @@ describe('mailauth baseline on the RFC 7208 suite', () => {
           ip: testCase.host,
           helo: testCase.helo,
           mta: 'mx.vigil.test',
-          resolver: nodeStyleResolver(dns),
+          resolver: nodeStyleResolver(dns) as never,
         })) as {
           status: { result: string };
         };
