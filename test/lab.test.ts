@@ -1,8 +1,13 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { Resolver } from 'node:dns/promises';
+import { type IncomingMessage, request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type PeerCertificate, type TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { configSchema } from '../src/config/schema.js';
 import { type RunningLab, startLab } from '../src/lab/index.js';
+import { parseWorldText } from '../src/lab/world/load.js';
 
 /** Read from a socket until `done(text)` says so or the time runs out. */
 function readUntil(socket: Socket | TLSSocket, done: (text: string) => boolean, timeoutMs = 5_000): Promise<string> {
@@ -64,6 +69,33 @@ function tlsHandshake(
     });
     socket.once('error', reject);
   });
+}
+
+/** GET through the port map; resolves with the response once headers arrive (body left to the caller). */
+function get(lab: RunningLab, url: string, ip: string): Promise<IncomingMessage> {
+  const target = new URL(url);
+  const https = target.protocol === 'https:';
+  const port = lab.portMap[`${ip}:${https ? 443 : 80}`]!;
+  return new Promise((resolve, reject) => {
+    const options = {
+      host: ip,
+      port,
+      path: target.pathname + target.search,
+      headers: { host: target.hostname },
+      servername: target.hostname,
+      ca: [lab.caPem],
+      rejectUnauthorized: false,
+    };
+    const req = (https ? httpsRequest : httpRequest)(options, resolve);
+    req.once('error', reject);
+    req.end();
+  });
+}
+
+async function bodyOf(response: IncomingMessage): Promise<string> {
+  let text = '';
+  for await (const chunk of response) text += String(chunk);
+  return text;
 }
 
 describe('lab organisation (default world)', () => {
@@ -203,5 +235,133 @@ describe('lab organisation (default world)', () => {
     await expect(
       tlsHandshake(lab, '127.0.10.20', 443, 'www.so-demo.gov.vn.test', { minVersion: 'TLSv1', maxVersion: 'TLSv1', ciphers: 'DEFAULT:@SECLEVEL=0' }),
     ).rejects.toThrow();
+  });
+  it('serves pages, exposed files, soft 404s and redirects as declared', async () => {
+    const home = await get(lab, 'https://www.so-demo.gov.vn.test/', '127.0.10.20');
+    expect(home.statusCode).toBe(200);
+    expect(home.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains; preload');
+    expect(home.headers['set-cookie']?.[0]).toContain('HttpOnly');
+    expect(await bodyOf(home)).toContain('Sở Thông tin và Truyền thông tỉnh Demo');
+    const toHttps = await get(lab, 'http://www.so-demo.gov.vn.test/gioi-thieu', '127.0.10.20');
+    expect(toHttps.statusCode).toBe(301);
+    expect(toHttps.headers.location).toBe('https://www.so-demo.gov.vn.test/gioi-thieu');
+    const apex = await get(lab, 'https://so-demo.gov.vn.test/x', '127.0.10.20');
+    expect(apex.headers.location).toBe('https://www.so-demo.gov.vn.test/x');
+    const missing = await get(lab, 'https://www.so-demo.gov.vn.test/.git/HEAD', '127.0.10.20');
+    expect(missing.statusCode).toBe(404);
+    const git = await get(lab, 'https://www.truong-demo.edu.vn.test/.git/HEAD', '127.0.12.20');
+    expect(git.statusCode).toBe(200);
+    expect(await bodyOf(git)).toBe('ref: refs/heads/master\n');
+    const listing = await get(lab, 'http://www.benhvien-demo.gov.vn.test/uploads/', '127.0.11.20');
+    expect(await bodyOf(listing)).toContain('Index of /uploads/');
+    const soft = await get(lab, 'https://tintuc.truong-demo.edu.vn.test/no-such-page-12345', '127.0.12.25');
+    expect(soft.statusCode).toBe(200);
+    const login = await get(lab, 'https://egov.so-demo.gov.vn.test/', '127.0.10.24');
+    expect(login.statusCode).toBe(302);
+    expect(login.headers.location).toBe('/dang-nhap?next=%2F');
+  });
+
+  it('hostile sites misbehave as declared', async () => {
+    const loop = await get(lab, 'http://loop.lab-hostile.test/', '127.0.13.20');
+    expect(loop.statusCode).toBe(302);
+    const next = await get(lab, `http://loop.lab-hostile.test${loop.headers.location}`, '127.0.13.20');
+    const back = await get(lab, `http://loop.lab-hostile.test${next.headers.location}`, '127.0.13.20');
+    expect(back.headers.location).toBe(loop.headers.location);
+
+    const endless = await get(lab, 'http://endless.lab-hostile.test/', '127.0.13.21');
+    let received = 0;
+    for await (const chunk of endless) {
+      received += (chunk as Buffer).length;
+      if (received > 4_000_000) break;
+    }
+    endless.destroy();
+    expect(received).toBeGreaterThan(4_000_000);
+
+    const stalled = await get(lab, 'https://stall.lab-hostile.test/', '127.0.13.22');
+    expect(stalled.statusCode).toBe(200);
+    const finished = await Promise.race([bodyOf(stalled).then(() => 'ended'), new Promise((r) => setTimeout(() => r('stalled'), 1_000))]);
+    stalled.destroy();
+    expect(finished).toBe('stalled');
+
+    // the tarpit accepts TCP and never greets
+    const socket = await connectMapped(lab, '127.0.13.10', 25);
+    await expect(readUntil(socket, () => true, 800)).rejects.toThrow(/timed out/);
+    socket.destroy();
+  });
+
+  it('IMAP and POP3 tell STARTTLS from plaintext login', async () => {
+    const imap = await connectMapped(lab, '127.0.10.10', 143);
+    expect(await readUntil(imap, (t) => t.endsWith('\r\n'))).toMatch(/^\* OK \[CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED\]/);
+    imap.write('a1 LOGOUT\r\n');
+    expect(await readUntil(imap, (t) => t.includes('a1 OK'))).toContain('* BYE');
+    imap.destroy();
+    const plainImap = await connectMapped(lab, '127.0.11.10', 143);
+    expect(await readUntil(plainImap, (t) => t.endsWith('\r\n'))).toContain('AUTH=PLAIN');
+    plainImap.destroy();
+    const pop = await connectMapped(lab, '127.0.10.10', 110);
+    await readUntil(pop, (t) => t.endsWith('\r\n'));
+    pop.write('CAPA\r\n');
+    expect(await readUntil(pop, (t) => t.endsWith('.\r\n'))).toContain('STLS');
+    pop.write('STLS\r\n');
+    expect(await readUntil(pop, (t) => t.endsWith('\r\n'))).toMatch(/^\+OK/);
+    const secure = await new Promise<TLSSocket>((resolve, reject) => {
+      const tls = tlsConnect({ socket: pop, servername: 'mx.so-demo.gov.vn.test', ca: [lab.caPem] }, () => resolve(tls));
+      tls.once('error', reject);
+    });
+    expect(secure.authorized).toBe(true);
+    secure.write('QUIT\r\n');
+    expect(await readUntil(secure, (t) => t.endsWith('\r\n'))).toBe('+OK bye\r\n');
+    secure.destroy();
+  });
+
+  it('control API: deface and restore, stop and start a service, change DNS records', async () => {
+    lab.control.deface('https://www.so-demo.gov.vn.test/');
+    expect(await bodyOf(await get(lab, 'https://www.so-demo.gov.vn.test/', '127.0.10.20'))).toContain('Hacked by');
+    lab.control.restore('www.so-demo.gov.vn.test');
+    expect(await bodyOf(await get(lab, 'https://www.so-demo.gov.vn.test/', '127.0.10.20'))).not.toContain('Hacked by');
+    expect(() => lab.control.deface('nowhere.test')).toThrow(/no site named/);
+
+    const port = lab.portMap['127.0.10.21:443'];
+    await lab.control.stopService('127.0.10.21', 443);
+    await expect(get(lab, 'https://webmail.so-demo.gov.vn.test/', '127.0.10.21')).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    await lab.control.startService('127.0.10.21', 443);
+    expect(lab.portMap['127.0.10.21:443']).toBe(port);
+    expect((await get(lab, 'https://webmail.so-demo.gov.vn.test/', '127.0.10.21')).statusCode).toBe(302);
+
+    const resolver = new Resolver({ timeout: 2_000, tries: 1 });
+    resolver.setServers([`${lab.resolver.host}:${lab.resolver.port}`]);
+    lab.control.setDnsRecords([{ name: 'so-demo.gov.vn.test', type: 'MX', data: { preference: 5, exchange: 'mx.attacker.test' } }]);
+    expect(await resolver.resolveMx('so-demo.gov.vn.test')).toEqual([{ priority: 5, exchange: 'mx.attacker.test' }]);
+    lab.control.setDnsRecords([{ name: 'so-demo.gov.vn.test', type: 'MX', data: { preference: 10, exchange: 'mx.so-demo.gov.vn.test' } }]);
+    expect(await resolver.resolveMx('so-demo.gov.vn.test')).toEqual([{ priority: 10, exchange: 'mx.so-demo.gov.vn.test' }]);
+  });
+
+  it('describes the agency as a valid vigil configuration with a staff directory', () => {
+    const config = lab.organisationConfig();
+    expect(configSchema.safeParse(config).success).toBe(true);
+    expect(config.organisation?.name).toBe('Sở Thông tin và Truyền thông tỉnh Demo');
+    expect(config.mail?.domains).toContain('benhvien-demo.gov.vn.test');
+    expect(config.websites?.find((w) => w.url === 'https://www.so-demo.gov.vn.test/')?.portal).toBe(true);
+    expect(config.notifications?.smtp).toMatchObject({ host: '127.0.10.12', port: lab.portMap['127.0.10.12:25'] });
+    expect(config.onCall?.people.length).toBeGreaterThanOrEqual(2);
+    expect(config.monitors?.length).toBeGreaterThan(5);
+    const csv = readFileSync(config.staff!.directory, 'utf8');
+    expect(csv.split('\n')[0]).toBe('full_name,email,unit,phone,aliases');
+    expect(csv).toContain('Nguyễn Văn An,an.nv@so-demo.gov.vn.test');
+    expect(existsSync(lab.caFile)).toBe(true);
+  });
+});
+
+describe('world file validation', () => {
+  it('points at the line and column of a mistake', () => {
+    const text = ['organisation:', '  name: Sở Demo', 'dns:', '  zones: []', 'hosts:', '  - ip: 10.0.0.1', '    smpt: []', ''].join('\n');
+    let message = '';
+    try {
+      parseWorldText(text, 'bad.yaml');
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('bad.yaml:6:9: hosts.0.ip: lab addresses must be in 127.0.0.0/8');
+    expect(message).toContain('bad.yaml:7:5: hosts.0: unknown key "smpt"');
   });
 });
