@@ -1,4 +1,5 @@
 import type { RouteModule } from '../route.js';
+import { assessmentRoutes } from './assessment.js';
 import { auditRoutes } from './audit.js';
 import { authRoutes } from './auth.js';
 import { systemRoutes } from './system.js';
@@ -16,4 +17,5 @@ export const routeModules: RouteModule[] = [
   tokenRoutes,
   auditRoutes,
   // capabilities below, one line each
+  assessmentRoutes,
 ];
