@@ -18,6 +18,7 @@ export interface LoadedConfig {
 /** Sections that have an example in `vigil init`'s template, for "how to add it" hints. */
 const SECTION_HINTS: Record<ConfigSection, string> = {
   organisation: 'organisation:\n  name: Sở Thông tin và Truyền thông …',
+  network: 'network:\n  resolver: 127.0.0.1:53',
   mail: 'mail:\n  domains: [example.gov.vn]',
   websites: 'websites:\n  - url: https://example.gov.vn/',
   staff: 'staff:\n  directory: staff.csv',

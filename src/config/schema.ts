@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { monitorsSchema } from '../watch/config-schema.js';
+import { monitorsSchema, onCallWatchFields } from '../watch/config-schema.js';
 
 /**
  * vigil.yaml. Every section is optional; unknown keys are errors (strict objects), so a typo is
@@ -83,10 +83,28 @@ export const onCallPersonSchema = z.strictObject({
 
 export const onCallSchema = z.strictObject({
   people: z.array(onCallPersonSchema).default([]),
+  /** Roster, escalation, alert rules and maintenance windows of the holiday watch (src/watch/config-schema.ts). */
+  ...onCallWatchFields,
+});
+
+/**
+ * How probes reach the organisation's hosts. Empty in production (the system resolver and trust
+ * store); the demo and tests point it at the lab: its resolver, its CA and its port map.
+ */
+export const networkSchema = z.strictObject({
+  /** DNS resolver HOST:PORT (default: the system's first nameserver). */
+  resolver: z.string().min(1).optional(),
+  /** Extra trusted root certificates (PEM files, relative to this file). */
+  ca: z.array(z.string().min(1)).default([]),
+  /** `"IP:PORT": realPort` — where to connect for a service (the lab's unprivileged ports). */
+  portMap: z.record(z.string(), z.number().int().min(1).max(65535)).default({}),
+  dnsTimeoutMs: z.number().int().min(50).max(60_000).optional(),
+  connectTimeoutMs: z.number().int().min(50).max(120_000).optional(),
 });
 
 export const configSchema = z.strictObject({
   organisation: organisationSchema.optional(),
+  network: networkSchema.optional(),
   mail: mailSchema.optional(),
   websites: z.array(websiteSchema).optional(),
   staff: staffSchema.optional(),
