@@ -151,7 +151,7 @@ export async function createLabCa(dir: string, organisation = 'Vigil Lab'): Prom
 
   async function issue(variant: CertVariant, names: string[], key: KeyKind = 'ec'): Promise<IssuedCert> {
     const leafKeys = variant === 'weak-key' ? weakLeaf : key === 'rsa' ? rsaLeaf : ecLeaf;
-    const sanNames = variant === 'wrong-name' ? [`wrong-name.${names[0] ?? 'lab'}.invalid`] : names;
+    const sanNames = variant === 'wrong-name' ? [`wrong-name.${(names[0] ?? 'lab').replace(/^\*\./, '')}.invalid`] : names;
     let notBefore = new Date(now - DAY);
     let notAfter = new Date(now + 397 * DAY);
     if (variant === 'expired') {

@@ -132,6 +132,26 @@ function respond(endpoint: HttpEndpoint, req: IncomingMessage, res: ServerRespon
   res.end(req.method === 'HEAD' ? undefined : payload);
 }
 
+/**
+ * Secure contexts by certificate and TLS settings: parsing keys is most of an HTTPS listener's
+ * start-up cost, and a large world has many sites sharing a certificate.
+ */
+const contextCache = new WeakMap<IssuedCert, Map<string, SecureContext>>();
+function sharedContext(tls: WorldTls, cert: IssuedCert): SecureContext {
+  let byTls = contextCache.get(cert);
+  if (!byTls) {
+    byTls = new Map();
+    contextCache.set(cert, byTls);
+  }
+  const key = `${tls.minVersion}|${tls.maxVersion}|${tls.ciphers ?? ''}`;
+  let context = byTls.get(key);
+  if (!context) {
+    context = createSecureContext(secureOptions(tls, cert));
+    byTls.set(key, context);
+  }
+  return context;
+}
+
 /** The HTTP or HTTPS server of one lab address and port, serving its sites by Host/SNI name. */
 export function createSiteServer(endpoint: HttpEndpoint): Server {
   const handler = (req: IncomingMessage, res: ServerResponse) => {
@@ -150,7 +170,7 @@ export function createSiteServer(endpoint: HttpEndpoint): Server {
     const cert = endpoint.certs!.get(site)!;
     const options = secureOptions(tls, cert);
     fallback ??= options;
-    const context = createSecureContext(options);
+    const context = sharedContext(tls, cert);
     for (const name of site.names) contexts.set(name, context);
   }
   return createHttpsServer(

@@ -13,6 +13,12 @@ const hostName = z
   .trim()
   .toLowerCase()
   .regex(/^([a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'not a host name');
+/** A certificate name: a host name, or a wildcard `*.zone`. */
+const certName = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^(\*\.)?([a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'not a host name or *.wildcard');
 const port = z.number().int().min(1).max(65535);
 const tlsVersion = z.enum(['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3']);
 
@@ -21,7 +27,7 @@ export const certSchema = z.strictObject({
   /** Key type of the leaf: EC P-256 (default) or RSA 2048. `weak-key` is always RSA 1024. */
   key: z.enum(['ec', 'rsa']).default('ec'),
   /** Names in the certificate; default: the host's names. */
-  names: z.array(hostName).optional(),
+  names: z.array(certName).optional(),
 });
 
 export const tlsSchema = z.strictObject({

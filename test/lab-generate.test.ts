@@ -1,0 +1,47 @@
+import { Resolver } from 'node:dns/promises';
+import { connect as tlsConnect } from 'node:tls';
+import { afterAll, describe, expect, it } from 'vitest';
+import { generateWorld, type RunningLab, startLab } from '../src/lab/index.js';
+
+describe('generated benchmark world', () => {
+  let lab: RunningLab | undefined;
+  afterAll(async () => {
+    await lab?.stop();
+  });
+
+  it('is the same for the same seed and different for another', () => {
+    const a = generateWorld({ domains: 20, sites: 20, seed: 3 });
+    expect(generateWorld({ domains: 20, sites: 20, seed: 3 })).toEqual(a);
+    expect(generateWorld({ domains: 20, sites: 20, seed: 4 })).not.toEqual(a);
+  });
+
+  it('starts 200 domains and 200 sites with a bounded number of sockets, and serves them', { timeout: 60_000 }, async () => {
+    const t0 = performance.now();
+    lab = await startLab({ world: generateWorld({ domains: 200, sites: 200, seed: 7 }) });
+    const startMs = performance.now() - t0;
+    expect(lab.domains.filter((d) => d.startsWith('don-vi-'))).toHaveLength(200);
+    expect(lab.sites).toHaveLength(200);
+    // each TCP service is one listening socket, plus DNS over UDP and TCP
+    const sockets = Object.keys(lab.portMap).length + 1;
+    expect(sockets).toBeLessThan(1_500);
+    expect(startMs).toBeLessThan(30_000);
+    process.stdout.write(`generated world: ${sockets} sockets, started in ${Math.round(startMs)} ms\n`);
+
+    const resolver = new Resolver({ timeout: 2_000, tries: 2 });
+    resolver.setServers([`${lab.resolver.host}:${lab.resolver.port}`]);
+    const mx = await resolver.resolveMx('don-vi-150.tinh-bench.gov.vn.test');
+    expect(mx[0]?.exchange).toMatch(/^mx\d\.mail-bench\.gov\.vn\.test$/);
+    const [address] = await resolver.resolve4('site-123.tinh-bench.gov.vn.test');
+    const port = lab.portMap[`${address}:443`]!;
+    const servername = 'site-123.tinh-bench.gov.vn.test';
+    const names = await new Promise<string | undefined>((resolve, reject) => {
+      const socket = tlsConnect({ host: address, port, servername, ca: [lab!.caPem], rejectUnauthorized: false }, () => {
+        const san = socket.getPeerCertificate().subjectaltname;
+        socket.end();
+        resolve(san);
+      });
+      socket.once('error', reject);
+    });
+    expect(names).toBeDefined();
+  });
+});
