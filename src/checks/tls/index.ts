@@ -39,7 +39,7 @@ export function combine(
   base: { id: string; title: LocalizedText; category: ScoreCategory; subject?: string | undefined; references: string[]; evidence: Record<string, unknown> },
   findings: Finding[],
 ): CheckResult {
-  let status: CheckStatus = 'pass';
+  let status: CheckStatus = findings.length > 0 && findings.every((f) => f.status === 'info') ? 'info' : 'pass';
   for (const f of findings) if (STATUS_RANK[f.status] > STATUS_RANK[status]) status = f.status;
   const relevant = findings.filter((f) => f.status === status);
   let severity: Severity = 'info';
