@@ -1,0 +1,135 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { collectPageErrors, type DashboardApp, launchBrowser, newPage, signIn, startDashboard, TEST_PASSWORD } from './support/browser.js';
+
+/**
+ * The dashboard shell in real Chromium against a real server: sign-in, navigation, language,
+ * sign-out, the phone layout.
+ */
+
+const NAV_VI = ['Tổng quan', 'Đánh giá', 'Lộ lọt', 'Giám sát', 'Sự cố', 'Báo cáo'];
+const NAV_EN = ['Overview', 'Assessment', 'Leaks', 'Watch', 'Incidents', 'Reports'];
+
+let app: DashboardApp;
+let browser: Browser;
+
+beforeAll(async () => {
+  [app, browser] = await Promise.all([
+    startDashboard({
+      users: [
+        { name: 'admin', role: 'admin', displayName: 'Nguyễn Văn An' },
+        { name: 'viewer', role: 'viewer' },
+      ],
+    }),
+    launchBrowser(),
+  ]);
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+describe('dashboard shell', () => {
+  it('serves index.html with the security headers and falls back to it for deep links', async () => {
+    for (const path of ['/', '/leaks/some/deep/link']) {
+      const response = await fetch(`${app.url}${path}`, { headers: { accept: 'text/html' } });
+      expect(response.status).toBe(200);
+      expect(await response.text()).toContain('<div id="root">');
+      expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");
+      expect(response.headers.get('x-frame-options')).toBe('DENY');
+    }
+    const missingAsset = await fetch(`${app.url}/assets/nothing.js`);
+    expect(missingAsset.status).toBe(404);
+  });
+
+  it('shows an error on a wrong password and stays on the login page', async () => {
+    const { context, page } = await newPage(browser);
+    const errors = collectPageErrors(page);
+    await page.goto(app.url);
+    await expect(page.locator('h1').textContent()).resolves.toBe('Đăng nhập');
+    await page.locator('input[name="username"]').fill('admin');
+    await page.locator('input[name="password"]').fill('not the password');
+    await page.locator('button[type="submit"]').click();
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toBe('Sai tên đăng nhập hoặc mật khẩu.');
+    expect(await page.locator('input[name="password"]').inputValue()).toBe('');
+    expect(await page.locator('header.topbar').count()).toBe(0);
+    expect(errors.filter((e) => !e.includes('401'))).toEqual([]);
+    await context.close();
+  });
+
+  it('signs in, shows the overview, switches language (remembered), navigates and signs out', async () => {
+    const { context, page } = await newPage(browser);
+    const errors = collectPageErrors(page);
+    await signIn(page, app.url, 'admin');
+    await expect(page.locator('main h1').textContent()).resolves.toBe('Tổng quan');
+    expect(await page.locator('#main-nav a').allTextContents()).toEqual(NAV_VI);
+    expect(await page.locator('main').textContent()).toContain('Trang này sẽ gồm');
+    expect(await page.title()).toBe('Tổng quan · vigil');
+    expect(await page.locator('.user-name').textContent()).toBe('Nguyễn Văn An');
+
+    await page.getByTestId('language').selectOption('en');
+    await page.locator('main h1', { hasText: 'Overview' }).waitFor();
+    expect(await page.locator('#main-nav a').allTextContents()).toEqual(NAV_EN);
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+
+    await page.locator('#main-nav a', { hasText: 'Leaks' }).click();
+    await page.locator('main h1', { hasText: 'Leaks' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/leaks');
+    expect(await page.locator('#main-nav a[aria-current="page"]').textContent()).toBe('Leaks');
+
+    // A reload keeps the session, the page (SPA fallback) and the language.
+    await page.reload();
+    await page.locator('main h1', { hasText: 'Leaks' }).waitFor();
+    await page.goBack().catch(() => undefined);
+
+    await page.locator('.user-button').click();
+    await page.getByRole('menuitem').click();
+    await page.locator('input[name="username"]').waitFor();
+    expect(await page.locator('h1').textContent()).toBe('Sign in');
+    const me = await page.evaluate(async () => (await fetch('/api/v1/auth/me')).status);
+    expect(me).toBe(401);
+
+    // Back to Vietnamese for the other tests' contexts (storage is per context anyway).
+    await page.getByTestId('language').selectOption('vi');
+    await page.locator('h1', { hasText: 'Đăng nhập' }).waitFor();
+    expect(errors.filter((e) => !e.includes('401'))).toEqual([]);
+    await context.close();
+  });
+
+  it('returns to the login page when the session ends under it', async () => {
+    const { context, page } = await newPage(browser);
+    await signIn(page, app.url, 'viewer');
+    await app.store.db.deleteFrom('sessions').execute();
+    await page.reload();
+    await page.locator('input[name="username"]').waitFor();
+    expect(await page.locator('header.topbar').count()).toBe(0);
+    await context.close();
+  });
+
+  it('works on a phone screen (390×844): the menu button opens the navigation', async () => {
+    const { context, page } = await newPage(browser, { viewport: { width: 390, height: 844 } });
+    const errors = collectPageErrors(page);
+    await signIn(page, app.url, 'viewer', TEST_PASSWORD);
+    const nav = page.locator('#main-nav');
+    expect(await nav.isVisible()).toBe(false);
+    const toggle = page.getByRole('button', { name: 'Mở menu' });
+    expect(await toggle.isVisible()).toBe(true);
+    await toggle.click();
+    await page.locator('#main-nav a', { hasText: 'Giám sát' }).waitFor({ state: 'visible' });
+    expect(await page.locator('#main-nav a').allTextContents()).toEqual(NAV_VI);
+    await page.locator('#main-nav a', { hasText: 'Giám sát' }).click();
+    await page.locator('main h1', { hasText: 'Giám sát' }).waitFor();
+    await nav.waitFor({ state: 'hidden' });
+    // Nothing spills sideways on a phone.
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    expect(width).toBeLessThanOrEqual(390);
+    // The user menu still reaches sign-out.
+    await page.locator('.user-button').click();
+    expect(await page.getByRole('menuitem').isVisible()).toBe(true);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
