@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { VigilError } from '../../errors.js';
+import { verifyPassword } from '../../services/auth/passwords.js';
 import { toUser } from '../../services/auth/users.js';
 import { defineRoutes } from '../route.js';
 import { clearSessionCookie, readSessionCookie, setSessionCookie } from '../session-cookie.js';
@@ -71,7 +72,6 @@ export const authRoutes = defineRoutes((r) => {
     body: z.object({ currentPassword: z.string().min(1).max(1024), newPassword: z.string().min(1).max(1024) }),
     handler: async ({ services, user, body, request, reply }) => {
       const row = await services.auth.users.findRowById(user.id);
-      const { verifyPassword } = await import('../../services/auth/passwords.js');
       if (!row || !(await verifyPassword(body.currentPassword, row.password_hash))) {
         throw new VigilError('auth.bad-credentials', 'the current password is wrong', { status: 403 });
       }
