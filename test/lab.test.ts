@@ -309,6 +309,8 @@ describe('lab organisation (default world)', () => {
       tls.once('error', reject);
     });
     expect(secure.authorized).toBe(true);
+    const imaps = await tlsHandshake(lab, '127.0.10.10', 993, 'mx.so-demo.gov.vn.test');
+    expect(imaps.authorized).toBe(true);
     secure.write('QUIT\r\n');
     expect(await readUntil(secure, (t) => t.endsWith('\r\n'))).toBe('+OK bye\r\n');
     secure.destroy();

@@ -22,10 +22,11 @@ export interface MailboxEndpoint {
 export function createMailboxServer(endpoint: MailboxEndpoint): Server {
   const { spec } = endpoint;
   if (spec.mode === 'stall') return createServer(() => undefined);
-  const context: SecureContext | undefined = endpoint.cert && spec.tls ? createSecureContext(secureOptions(spec.tls, endpoint.cert)) : undefined;
+  const options = endpoint.cert && spec.tls ? secureOptions(spec.tls, endpoint.cert) : undefined;
+  const context: SecureContext | undefined = options ? createSecureContext(options) : undefined;
   const session = (socket: Socket | TLSSocket, secure: boolean) => converse(endpoint, socket, secure, context);
-  if (spec.implicitTls && context) {
-    return createTlsServer({ secureContext: context }, (socket) => session(socket, true));
+  if (spec.implicitTls && options) {
+    return createTlsServer(options, (socket) => session(socket, true));
   }
   return createServer((socket) => session(socket, false));
 }
