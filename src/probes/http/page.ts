@@ -132,8 +132,9 @@ export function parsePage(html: string, pageUrl: string, headers: Record<string,
 }
 
 /**
- * CMS and version markers. WordPress's core assets carry the core version as `ver=` only under
- * /wp-includes/ (plugin and theme assets carry their own versions, so they are not used).
+ * CMS and version markers. WordPress's core assets (wp-includes/css/*, wp-includes/js/wp-*) carry
+ * the core version as `ver=`; plugin, theme and vendored-library assets carry their own versions,
+ * so they are not used.
  */
 export function detectCms(html: string, generators: string[], headers: Record<string, string>, assetUrls: string[]): CmsMarker[] {
   const markers: CmsMarker[] = [];
@@ -149,7 +150,8 @@ export function detectCms(html: string, generators: string[], headers: Record<st
     else add({ cms: 'other', product: generator.slice(0, 100), source });
   }
   for (const url of assetUrls) {
-    const wp = /\/wp-includes\/[^?#]*\?(?:[^#]*&)?ver=([\d.]+)/.exec(url);
+    // Only core assets: wp-includes also ships vendored libraries (jQuery…) tagged with their own versions.
+    const wp = /\/wp-includes\/(?:css\/[^?#]*|js\/wp-[^/?#]*)\?(?:[^#]*&)?ver=([\d.]+)/.exec(url);
     if (wp) add(withVersion({ cms: 'wordpress', product: 'WordPress', source: 'wp-includes ver=' }, wp[1]));
   }
   if (!markers.some((m) => m.cms === 'wordpress') && /\/wp-(content|includes)\//.test(html))
