@@ -1,0 +1,136 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { stringify } from 'yaml';
+import type { LoadedConfig } from '../config/load.js';
+import { probeContextFromConfig } from '../config/probe-context.js';
+import { configSchema, type VigilConfig } from '../config/schema.js';
+import { VigilError } from '../errors.js';
+import { type RunningServer, startServer } from '../http/server.js';
+import { serveStarters } from '../http/starters.js';
+import { type RunningLab, startLab } from '../lab/index.js';
+import { AuthService } from '../services/auth/auth-service.js';
+import { runDemoAssessment } from '../services/assessment/runs.js';
+import { openStore, type Store } from '../store/store.js';
+
+/** Marks a folder that `vigil demo` made, so a later demo may wipe it and nothing else. */
+const DEMO_MARKER = '.vigil-demo';
+
+export interface DemoOptions {
+  dataDir: string;
+  host: string;
+  port: number;
+  adminPassword?: string | undefined;
+  /** Seconds after start at which the lab defaces a portal and stops a service (0 = never). */
+  incidentAfterSeconds: number;
+  /** Progress lines for a person (stderr in the CLI). */
+  log: (line: string) => void;
+}
+
+export interface RunningDemo {
+  url: string;
+  admin: { name: string; password: string };
+  dataDir: string;
+  configFile: string;
+  lab: RunningLab;
+  server: RunningServer;
+  store: Store;
+  summary: Record<string, unknown>;
+  stop(): Promise<void>;
+}
+
+/** Empty the demo folder, refusing to touch a folder the demo did not make. */
+function freshDataDir(dataDir: string): void {
+  if (existsSync(dataDir) && readdirSync(dataDir).length > 0) {
+    if (!existsSync(join(dataDir, DEMO_MARKER))) {
+      throw new VigilError('demo.data-dir-in-use', `${dataDir} is not empty and was not made by vigil demo`, {
+        hint: 'the demo starts from a fresh folder: pass --data with a new or empty folder (default ./vigil-demo)',
+      });
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(join(dataDir, DEMO_MARKER), 'made by vigil demo; removed and re-created at each demo start\n');
+}
+
+/** The demo's vigil.yaml: the lab agency, with probes pointed at the lab (network section). */
+function demoConfig(lab: RunningLab, dataDir: string): VigilConfig {
+  const base = lab.organisationConfig();
+  return configSchema.parse({
+    ...base,
+    network: {
+      resolver: `${lab.resolver.host}:${lab.resolver.port}`,
+      ca: [relative(dataDir, lab.caFile)],
+      portMap: lab.portMap,
+      dnsTimeoutMs: 1500,
+      connectTimeoutMs: 4000,
+    },
+  });
+}
+
+/**
+ * `vigil demo`: the lab organisation, a fresh store, an admin, the server with its background
+ * services, and every capability run once against the lab so the dashboard opens full.
+ */
+export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
+  const dataDir = resolve(options.dataDir);
+  freshDataDir(dataDir);
+  const started = Date.now();
+
+  options.log('• Khởi động tổ chức mô phỏng / starting the lab organisation…');
+  const lab = await startLab({ dir: join(dataDir, 'lab') });
+  const config = demoConfig(lab, dataDir);
+  const configFile = join(dataDir, 'vigil.yaml');
+  writeFileSync(configFile, `# vigil.yaml của bản demo / the demo's configuration — the lab agency on loopback\n${stringify(config, { lineWidth: 0 })}`);
+  const loaded: LoadedConfig = { file: configFile, baseDir: dataDir, config };
+
+  const store = await openStore({ dataDir });
+  const admin = { name: 'admin', password: options.adminPassword ?? randomBytes(9).toString('base64url') };
+  await new AuthService(store).users.create({ name: admin.name, role: 'admin', password: admin.password, displayName: 'Quản trị demo' }, 'demo');
+
+  const summary: Record<string, unknown> = {};
+  options.log('• Đánh giá thư điện tử và cổng thông tin / assessing mail domains and portals…');
+  const ctx = probeContextFromConfig(loaded);
+  const assessment = await runDemoAssessment(store, config, ctx);
+  const failed = assessment.run.targets.reduce((n, t) => n + t.checks.filter((c) => c.status === 'fail').length, 0);
+  summary.assessment = { runId: assessment.runId, targets: assessment.run.targets.length, grade: assessment.run.grade, failedChecks: failed };
+  options.log(`  ${assessment.run.targets.length} targets, grade ${assessment.run.grade}, ${failed} failed checks`);
+
+  const server = await startServer({
+    store,
+    config: loaded,
+    host: options.host,
+    port: options.port,
+    extraStarters: serveStarters.map((starter) => starter.start),
+  });
+
+  let incidentTimer: NodeJS.Timeout | undefined;
+  if (options.incidentAfterSeconds > 0) {
+    incidentTimer = setTimeout(() => {
+      const portal = config.websites?.find((w) => w.portal)?.url;
+      if (portal) {
+        lab.control.deface(portal);
+        options.log(`• [demo] Cổng ${portal} vừa bị thay đổi giao diện / the lab just defaced ${portal}`);
+      }
+    }, options.incidentAfterSeconds * 1000);
+    incidentTimer.unref();
+  }
+
+  summary.durationMs = Date.now() - started;
+  return {
+    url: server.url,
+    admin,
+    dataDir,
+    configFile,
+    lab,
+    server,
+    store,
+    summary,
+    stop: async () => {
+      if (incidentTimer) clearTimeout(incidentTimer);
+      await server.close();
+      await store.close();
+      await lab.stop();
+    },
+  };
+}
