@@ -54,7 +54,17 @@ const runSummarySchema = z.object({
   actor: z.string(),
   error: z.string().nullable(),
 });
-const categorySchema = z.looseObject({ category: z.string(), score: z.number(), grade: z.string() });
+const capSchema = z.object({ grade: z.string(), sslLabs: z.string(), reasons: z.array(z.string()) });
+const categorySchema = z.object({
+  category: z.string(),
+  score: z.number(),
+  grade: z.string(),
+  earned: z.number().optional(),
+  max: z.number().optional(),
+  observatory: z.object({ penaltyScore: z.number(), bonus: z.number(), rawScore: z.number() }).optional(),
+  cap: capSchema.optional(),
+  counted: z.number(),
+});
 const targetSummarySchema = z.object({
   target: z.string(),
   kind: z.enum(['mail', 'web']),
@@ -64,7 +74,7 @@ const targetSummarySchema = z.object({
   score: z.number(),
   grade: gradeSchema,
   categories: z.array(categorySchema),
-  cap: z.looseObject({ grade: z.string(), sslLabs: z.string(), reasons: z.array(z.string()) }).optional(),
+  cap: capSchema.optional(),
   errors: z.array(z.string()),
   failedChecks: z.number(),
   worst: z.array(z.object({ id: z.string(), status: z.string(), severity: z.string(), title: localized, subject: z.string().optional() })),

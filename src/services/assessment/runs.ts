@@ -13,17 +13,12 @@ export async function runAndStoreOrganisation(
   store: Store,
   config: VigilConfig,
   ctx: ProbeContext,
-  options: AssessOrganisationOptions & { actor?: string; runId?: string } = {},
+  options: AssessOrganisationOptions & { actor?: string /** A run already created (status running) to fill in. */; existingRunId?: string } = {},
 ): Promise<{ runId: string; run: OrganisationAssessment }> {
   const repo = new AssessmentRepository(store);
   const organisation = config.organisation?.name ?? '';
-  const runId = await repo.createRun({
-    kind: 'org',
-    scope: organisation || 'organisation',
-    organisation,
-    actor: options.actor ?? 'cli',
-    ...(options.runId ? { id: options.runId } : {}),
-  });
+  const runId =
+    options.existingRunId ?? (await repo.createRun({ kind: 'org', scope: organisation || 'organisation', organisation, actor: options.actor ?? 'cli' }));
   let position = 0;
   let saving: Promise<void> = Promise.resolve();
   try {

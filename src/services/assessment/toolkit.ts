@@ -41,9 +41,13 @@ export async function loadToolkit(): Promise<AssessmentToolkit> {
       return new Proxy(
         {},
         {
-          get: (_target, name) => () => {
-            throw new Error(`${String(name)} is unavailable: ${path} could not be loaded (${(error as Error).message.split('\n')[0]})`);
-          },
+          // `then` must stay undefined, or awaiting the module would call it
+          get: (_target, name) =>
+            name === 'then'
+              ? undefined
+              : () => {
+                  throw new Error(`${String(name)} is unavailable: ${path} could not be loaded (${(error as Error).message.split('\n')[0]})`);
+                },
         },
       );
     }
