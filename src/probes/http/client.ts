@@ -193,7 +193,8 @@ export class HttpClient {
       if (value === undefined) continue;
       const lower = name.toLowerCase();
       if (lower === 'set-cookie') {
-        exchange.setCookies = (Array.isArray(value) ? value : [value]).slice(0, 100).map((cookie) => cookie.slice(0, MAX_HEADER_VALUE));
+        // Cookie values can be live session ids: evidence keeps names and attributes only.
+        exchange.setCookies = (Array.isArray(value) ? value : [value]).slice(0, 100).map((cookie) => redactCookieValue(cookie.slice(0, MAX_HEADER_VALUE)));
       } else {
         exchange.headers[lower] = (Array.isArray(value) ? value.join(', ') : value).slice(0, MAX_HEADER_VALUE);
       }
@@ -245,6 +246,11 @@ export class HttpClient {
     // destroy, not close: a stalled peer must not keep the run waiting.
     await this.agent.destroy();
   }
+}
+
+/** `name=value; attrs` → `name=…; attrs`. */
+export function redactCookieValue(header: string): string {
+  return header.replace(/^([^=;]*=)[^;]*/, (_all, name: string) => `${name}…`);
 }
 
 /**
