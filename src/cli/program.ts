@@ -3,19 +3,22 @@ import { describeError, isVigilError } from '../errors.js';
 import { register as registerAssess } from './commands/assess.js';
 import { register as registerBackup } from './commands/backup.js';
 import { register as registerConfig } from './commands/config.js';
+import { register as registerDemo } from './commands/demo.js';
 import { register as registerInit } from './commands/init.js';
 import { register as registerLab } from './commands/lab.js';
+import { register as registerLeaks } from './commands/leaks.js';
 import { register as registerServe } from './commands/serve.js';
 import { register as registerSpf } from './commands/spf.js';
 import { register as registerToken } from './commands/token.js';
 import { register as registerUser } from './commands/user.js';
+import { register as registerWatch } from './commands/watch.js';
 import { CliContext, type RegisterCommand } from './context.js';
 
 /**
  * Every command module exports `register(program, ctx)`. Add a capability's commands by adding
  * its module here; nothing else in the CLI needs to change.
  */
-const commandModules: RegisterCommand[] = [registerInit, registerConfig, registerBackup, registerServe, registerUser, registerToken, registerLab, registerAssess, registerSpf];
+const commandModules: RegisterCommand[] = [registerInit, registerConfig, registerBackup, registerDemo, registerServe, registerUser, registerToken, registerLeaks, registerLab, registerAssess, registerSpf, registerWatch];
 
 export function buildProgram(): { program: Command; ctx: CliContext } {
   const program = new Command('vigil');

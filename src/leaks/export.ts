@@ -1,0 +1,45 @@
+import { writeFile } from 'node:fs/promises';
+import ExcelJS from 'exceljs';
+import { VigilError } from '../errors.js';
+import type { LeakMatch } from './scan/accumulator.js';
+
+const COLUMNS: { key: keyof LeakMatch; header: string; width: number }[] = [
+  { key: 'email', header: 'Địa chỉ / address', width: 34 },
+  { key: 'orgDomain', header: 'Tên miền / domain', width: 20 },
+  { key: 'severity', header: 'Mức độ / severity', width: 12 },
+  { key: 'passwordKind', header: 'Loại mật khẩu / password kind', width: 14 },
+  { key: 'passwordMask', header: 'Mật khẩu (che) / password (masked)', width: 20 },
+  { key: 'form', header: 'Dạng / form', width: 10 },
+  { key: 'url', header: 'URL', width: 40 },
+  { key: 'file', header: 'Tệp / file', width: 40 },
+  { key: 'offset', header: 'Vị trí / offset', width: 12 },
+];
+
+function csvCell(value: unknown): string {
+  const s = value === null || value === undefined ? '' : String(value);
+  // Quote always; neutralise spreadsheet formulas (a leak may contain "=HYPERLINK(…)").
+  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+  return `"${safe.replace(/"/g, '""')}"`;
+}
+
+/** Export matched accounts (masked passwords only) to CSV or XLSX, by the file's extension. */
+export async function exportMatches(file: string, matches: LeakMatch[]): Promise<void> {
+  if (/\.csv$/i.test(file)) {
+    const lines = [COLUMNS.map((c) => csvCell(c.header)).join(',')];
+    for (const m of matches) lines.push(COLUMNS.map((c) => csvCell(m[c.key])).join(','));
+    await writeFile(file, `\uFEFF${lines.join('\r\n')}\r\n`, { mode: 0o600 });
+    return;
+  }
+  if (/\.xlsx$/i.test(file)) {
+    const book = new ExcelJS.Workbook();
+    const sheet = book.addWorksheet('Tài khoản lộ lọt');
+    sheet.columns = COLUMNS.map((c) => ({ header: c.header, key: c.key, width: c.width }));
+    sheet.getRow(1).font = { bold: true };
+    for (const m of matches) sheet.addRow(m);
+    await book.xlsx.writeFile(file);
+    return;
+  }
+  throw new VigilError('leaks.export-format', `cannot export to ${file}: the name must end in .csv or .xlsx`, {
+    hint: 'use --out accounts.csv or --out accounts.xlsx',
+  });
+}

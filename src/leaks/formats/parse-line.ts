@@ -1,0 +1,235 @@
+import { normaliseAddress } from '../scan/bytes.js';
+
+/** How a file's lines are laid out, decided once per file from its first bytes (detect.ts). */
+export interface FileFormat {
+  kind: 'lines' | 'csv';
+  /** csv: the delimiter and the column positions from the header row. */
+  delimiter?: string;
+  columns?: string[];
+  emailColumn?: number;
+  passwordColumn?: number;
+  urlColumn?: number;
+  /** The file starts with a header row to skip. */
+  header?: boolean;
+}
+
+export type RecordForm = 'combo' | 'reversed' | 'url' | 'stealer' | 'csv' | 'json' | 'sql' | 'user-pass';
+
+/** One credential read from a leak line; the password stays inside the scan worker. */
+export interface ParsedRecord {
+  email: string | null;
+  password: string | null;
+  url: string | null;
+  form: RecordForm;
+  /** Column/key name the password came from (hints at the hash kind). */
+  passwordHint: string;
+}
+
+const SEPARATORS = new Set([':', ';', '|', '\t', ',', ' ']);
+const ADDRESS_IN_TEXT = /[A-Za-z0-9.!#$%&*+=?^_`{}~-]+(?:@|%40)+[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
+const EMAIL_KEY = /^(e-?mail|mail|email_address|login|user(_?name)?|account)$/i;
+const PASSWORD_KEY = /^(pass(word)?|pwd|passwd|pw|hash|password_hash|pass_hash|ntlm|nt_hash|md5|sha1|sha256|bcrypt)$/i;
+const URL_KEY = /^(url|host|site|domain|origin)$/i;
+const URLISH = /^([a-z][a-z0-9+.-]*:\/\/|www\.)|\/|^[a-z0-9-]+(\.[a-z0-9-]+)+(:\d+)?$/i;
+export const STEALER_LOGIN = /^\s*(login|username|user|email|e-mail|mail)\s*[:=]\s*$/i;
+export const STEALER_PASSWORD = /^\s*(password|pass)\s*[:=]\s?(.*)$/i;
+export const STEALER_URL = /^\s*(url|host|hostname)\s*[:=]\s*(.*)$/i;
+
+/** Split one CSV/TSV row honouring double quotes ("" inside quotes is a quote). */
+export function splitDelimited(line: string, delimiter: string): string[] {
+  const out: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (quoted) {
+      if (c === '"') {
+        if (line[i + 1] === '"') {
+          field += '"';
+          i++;
+        } else quoted = false;
+      } else field += c;
+    } else if (c === '"' && field === '') quoted = true;
+    else if (c === delimiter) {
+      out.push(field);
+      field = '';
+    } else field += c;
+  }
+  out.push(field);
+  return out;
+}
+
+function emptyToNull(value: string | undefined | null): string | null {
+  if (value === undefined || value === null) return null;
+  const v = value.replace(/\r$/, '');
+  return v === '' || v.toLowerCase() === 'null' ? null : v;
+}
+
+/** Records of one line. A line usually holds one record; an SQL INSERT holds many. */
+export function parseLine(raw: string, format: FileFormat): ParsedRecord[] {
+  const line = raw.replace(/\r$/, '').replace(/\0/g, '');
+  if (format.kind === 'csv' && format.emailColumn !== undefined) {
+    const cols = splitDelimited(line, format.delimiter ?? ',');
+    const email = normaliseAddress(cols[format.emailColumn] ?? '');
+    if (email) {
+      const hint = format.passwordColumn !== undefined ? (format.columns?.[format.passwordColumn] ?? '') : '';
+      return [
+        {
+          email,
+          password: format.passwordColumn !== undefined ? emptyToNull(cols[format.passwordColumn]) : null,
+          url: format.urlColumn !== undefined ? emptyToNull(cols[format.urlColumn]) : null,
+          form: 'csv',
+          passwordHint: hint,
+        },
+      ];
+    }
+  }
+  const trimmed = line.trimStart();
+  if (trimmed.startsWith('{')) {
+    const json = parseJsonRecord(trimmed);
+    if (json) return [json];
+  }
+  if (/^insert\s+into\b/i.test(trimmed)) return parseSqlInsert(trimmed);
+  const combo = parseCombo(line);
+  return combo ? [combo] : [];
+}
+
+function parseJsonRecord(text: string): ParsedRecord | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return null;
+  const entries = Object.entries(value as Record<string, unknown>);
+  let email: string | null = null;
+  for (const [key, v] of entries) {
+    if (typeof v === 'string' && EMAIL_KEY.test(key)) {
+      email = normaliseAddress(v);
+      if (email) break;
+    }
+  }
+  if (!email) {
+    for (const [, v] of entries) {
+      if (typeof v === 'string') {
+        email = normaliseAddress(v);
+        if (email) break;
+      }
+    }
+  }
+  if (!email) return null;
+  const pw = entries.find(([key, v]) => typeof v === 'string' && PASSWORD_KEY.test(key));
+  const url = entries.find(([key, v]) => typeof v === 'string' && URL_KEY.test(key));
+  return {
+    email,
+    password: emptyToNull(pw?.[1] as string | undefined),
+    url: emptyToNull(url?.[1] as string | undefined),
+    form: 'json',
+    passwordHint: pw?.[0] ?? '',
+  };
+}
+
+/** Values of `INSERT INTO t [(cols)] VALUES (…),(…);` — quotes with '' and \' escapes. */
+export function parseSqlInsert(text: string): ParsedRecord[] {
+  const head = /^insert\s+into\s+[`"[\]\w.]+\s*(\(([^)]*)\))?\s*values\s*/i.exec(text);
+  if (!head) return [];
+  const columns = head[2] ? head[2].split(',').map((c) => c.trim().replace(/[`"[\]]/g, '')) : [];
+  const records: ParsedRecord[] = [];
+  let i = head[0].length;
+  while (i < text.length) {
+    while (i < text.length && text[i] !== '(') i++;
+    if (i >= text.length) break;
+    i++;
+    const values: string[] = [];
+    let field = '';
+    let quote = '';
+    let done = false;
+    while (i < text.length && !done) {
+      const c = text[i]!;
+      if (quote) {
+        if (c === '\\' && i + 1 < text.length) {
+          field += text[i + 1];
+          i += 2;
+          continue;
+        }
+        if (c === quote) {
+          if (text[i + 1] === quote) {
+            field += quote;
+            i += 2;
+            continue;
+          }
+          quote = '';
+        } else field += c;
+      } else if (c === "'" || c === '"') quote = c;
+      else if (c === ',') {
+        values.push(field.trim());
+        field = '';
+      } else if (c === ')') {
+        values.push(field.trim());
+        done = true;
+      } else field += c;
+      i++;
+    }
+    const emailIndex = values.findIndex((v) => normaliseAddress(v) !== null);
+    if (emailIndex < 0) continue;
+    let passwordIndex = columns.findIndex((c) => PASSWORD_KEY.test(c));
+    if (passwordIndex < 0) passwordIndex = emailIndex + 1;
+    records.push({
+      email: normaliseAddress(values[emailIndex]!),
+      password: emptyToNull(values[passwordIndex]),
+      url: null,
+      form: 'sql',
+      passwordHint: columns[passwordIndex] ?? '',
+    });
+  }
+  return records;
+}
+
+function unquote(s: string): string {
+  return s.length >= 2 && (s[0] === '"' || s[0] === "'") && s[s.length - 1] === s[0] ? s.slice(1, -1) : s;
+}
+
+/**
+ * email:pass and its variants. The password is everything after the first separator following
+ * the address (a password may contain the separator); an address at the end of the line is the
+ * reversed pass:email form; a URL before the address is the URL:login:pass form.
+ */
+export function parseCombo(line: string): ParsedRecord | null {
+  ADDRESS_IN_TEXT.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  let email: string | null = null;
+  let start = 0;
+  let end = 0;
+  while ((m = ADDRESS_IN_TEXT.exec(line))) {
+    if (m.index > 0 && line[m.index - 1] === '/') continue; // URL user-info
+    email = normaliseAddress(m[0]);
+    if (email) {
+      start = m.index;
+      end = m.index + m[0].length;
+      break;
+    }
+  }
+  if (!email) {
+    const sep = [...line].findIndex((c) => SEPARATORS.has(c) && c !== ' ');
+    const at = sep >= 0 ? sep : line.indexOf(' ');
+    if (at <= 0) return null;
+    return { email: null, password: emptyToNull(line.slice(at + 1)), url: null, form: 'user-pass', passwordHint: '' };
+  }
+  let prefix = line.slice(0, start);
+  let suffix = line.slice(end);
+  prefix = prefix.replace(/mailto:$/i, '');
+  if (prefix.endsWith('"') || prefix.endsWith("'")) {
+    const q = prefix[prefix.length - 1];
+    prefix = prefix.slice(0, -1);
+    if (suffix.startsWith(q!)) suffix = suffix.slice(1);
+  }
+  if (STEALER_LOGIN.test(prefix)) return { email, password: null, url: null, form: 'stealer', passwordHint: '' };
+  let password: string | null = null;
+  if (suffix.length > 0 && SEPARATORS.has(suffix[0]!)) password = emptyToNull(unquote(suffix.slice(1).trim() === '' ? '' : suffix.slice(1)));
+  const before = prefix.length > 0 && SEPARATORS.has(prefix[prefix.length - 1]!) ? prefix.slice(0, -1) : prefix;
+  if (before.trim() === '') return { email, password, url: null, form: 'combo', passwordHint: '' };
+  if (URLISH.test(before.trim()) && !/^\d+$/.test(before.trim())) return { email, password, url: before.trim(), form: 'url', passwordHint: '' };
+  if (password === null) return { email, password: emptyToNull(unquote(before)), url: null, form: 'reversed', passwordHint: '' };
+  return { email, password, url: null, form: 'combo', passwordHint: '' };
+}

@@ -1,0 +1,398 @@
+import { type FileFormat, parseLine, STEALER_PASSWORD, STEALER_URL } from '../formats/parse-line.js';
+import { decodeHexPassword, maskPassword, passwordFingerprint, passwordKind, severityOf } from '../formats/password.js';
+import type { ScanAccumulator } from './accumulator.js';
+import { AT, type AddressSpan, addressAt, CR, DOMAIN, domainEndsWith, hashAddress, LOWER, lowerAscii, NL } from './bytes.js';
+import { Classifier, type DomainSet } from './domains.js';
+
+/** What a scan looks for; plain data so it can be sent to worker threads. */
+export interface ScanSettings {
+  orgDomains: string[];
+  census: boolean;
+  bankDomains: string[];
+  /** Installation secret (hex) for password fingerprints; absent in `scan` (nothing is stored). */
+  secret?: string;
+  /** Unique addresses kept exactly (per worker) before switching to HyperLogLog only. */
+  exactLimit: number;
+  /** Longer lines are rejected as `line-too-long` (and skipped without being held in memory). */
+  maxLineBytes: number;
+}
+
+/** A bytes window of one input: positions in `buf` map to input offsets `baseOffset + i`. */
+export interface ChunkView {
+  buf: Buffer;
+  /** Lines starting in [begin, end) belong to this chunk. */
+  begin: number;
+  end: number;
+  /** Bytes available in `buf` (end + look-ahead). */
+  limit: number;
+  /** `begin` is the start of the input (no partial line to skip). */
+  atInputStart: boolean;
+  /** `limit` is the end of the input (the last line may lack a newline). */
+  atInputEnd: boolean;
+  baseOffset: number;
+  file: string;
+  format: FileFormat;
+}
+
+const PERCENT40 = Buffer.from('%40');
+const STEALER_KEYS = /^\s*((url|host|hostname|password|pass|soft|software|application|browser|profile|storage|filename)\b|={5,}|-{5,}|\*{5,})/i;
+
+/** Per-settings precomputed matchers, built once per worker. */
+export class ScanPlan {
+  readonly classifier: Classifier;
+  readonly org: DomainSet;
+  readonly literals: Buffer[];
+  private readonly suffixes = new Map<number, { bytes: Uint8Array; what: 'bank' | 'org' }[]>();
+  private readonly secret: Buffer | undefined;
+  private readonly vn = Buffer.from('vn');
+  private readonly gov = Buffer.from('gov.vn');
+  private readonly edu = Buffer.from('edu.vn');
+
+  constructor(readonly settings: ScanSettings) {
+    this.classifier = new Classifier(settings.orgDomains, settings.bankDomains);
+    this.org = this.classifier.org;
+    this.secret = settings.secret ? Buffer.from(settings.secret, 'hex') : undefined;
+    // Case variants searched as separate literals: lower, UPPER and Capitalised cover what dumps
+    // contain in practice; mixed case elsewhere (lAb.Gov.vn) is missed by the fast path only.
+    const literals = new Set<string>();
+    for (const d of this.org.values()) {
+      literals.add(d);
+      literals.add(d.toUpperCase());
+      literals.add(d[0]!.toUpperCase() + d.slice(1));
+    }
+    this.literals = [...literals].map((l) => Buffer.from(l, 'latin1'));
+    for (const d of this.classifier.banks.values()) this.addSuffix(d, 'bank');
+    for (const d of this.org.values()) this.addSuffix(d, 'org');
+  }
+
+  private addSuffix(domain: string, what: 'bank' | 'org'): void {
+    const key = labelKeyOfString(domain.slice(domain.lastIndexOf('.') + 1));
+    const list = this.suffixes.get(key) ?? [];
+    list.push({ bytes: Buffer.from(domain, 'latin1'), what });
+    this.suffixes.set(key, list);
+  }
+
+  /**
+   * Census bookkeeping for one address span: unique hash, and the category sets (built as
+   * strings only for .vn, bank and organisation addresses — a small part of any dump).
+   * Returns true when the address is one of the organisation's.
+   */
+  countAddress(acc: ScanAccumulator, buf: Buffer, span: AddressSpan): boolean {
+    const hash = hashAddress(buf, span);
+    acc.addHash(hash);
+    const { domainStart, end } = span;
+    let isVn = false;
+    let bank = false;
+    let org = false;
+    if (domainEndsWith(buf, domainStart, end, this.vn)) isVn = true;
+    const list = this.suffixes.get(labelKeyOfBytes(buf, domainStart, end));
+    if (list) {
+      for (const s of list) {
+        if (domainEndsWith(buf, domainStart, end, s.bytes)) {
+          if (s.what === 'bank') bank = true;
+          else org = true;
+        }
+      }
+    }
+    if (!isVn && !bank && !org) return false;
+    // Seen before (by hash): its categories are already counted; skip building the string.
+    if (!acc.specialSeen.add(hash)) return org;
+    const address = `${lowerAscii(buf, span.start, span.atStart)}@${lowerAscii(buf, domainStart, end)}`;
+    if (isVn) {
+      acc.categories.vn.add(address);
+      if (domainEndsWith(buf, domainStart, end, this.gov)) acc.categories['gov.vn'].add(address);
+      else if (domainEndsWith(buf, domainStart, end, this.edu)) acc.categories['edu.vn'].add(address);
+    }
+    if (bank) acc.categories.bank.add(address);
+    if (org) acc.categories.org.add(address);
+    return org;
+  }
+
+  /** Decode one line (UTF-8, else cp1252) and record the organisation's credentials in it. */
+  recordLine(acc: ScanAccumulator, view: ChunkView, s: number, e: number): number {
+    const text = decodeLine(view.buf, s, e);
+    const records = parseLine(text, view.format);
+    let found = 0;
+    for (const record of records) {
+      if (!record.email) continue;
+      const orgDomain = this.org.match(record.email.slice(record.email.lastIndexOf('@') + 1));
+      if (!orgDomain) continue;
+      let password = record.password;
+      let url = record.url;
+      let stealer = false;
+      if (record.form === 'stealer') {
+        stealer = true;
+        const around = stealerNeighbours(view.buf, s, e, view.limit);
+        password = around.password;
+        url = around.url;
+      }
+      if (password !== null) password = decodeHexPassword(password);
+      const kind = passwordKind(password, record.passwordHint);
+      acc.matches.push({
+        email: record.email,
+        orgDomain,
+        file: view.file,
+        offset: view.baseOffset + s,
+        form: record.form,
+        url: url ?? null,
+        passwordKind: kind,
+        passwordMask: kind === 'none' ? null : maskPassword(password),
+        fingerprint: this.secret && password && kind !== 'none' ? passwordFingerprint(this.secret, password, kind) : null,
+        severity: severityOf(kind, stealer),
+      });
+      found++;
+    }
+    return found;
+  }
+}
+
+function labelKeyOfString(label: string): number {
+  return labelKeyOfBytes(Buffer.from(label, 'latin1'), 0, label.length);
+}
+
+/** A number identifying the (lower-cased) top-level label, for the suffix index. */
+function labelKeyOfBytes(buf: Uint8Array, domainStart: number, end: number): number {
+  let key = 0;
+  let n = 0;
+  for (let i = end - 1; i >= domainStart && buf[i] !== 46; i--) {
+    // Four characters and the length keep the key a small integer (fast Map lookups).
+    if (n < 4) key = key * 37 + (LOWER[buf[i]!]! % 37);
+    n++;
+  }
+  return key * 32 + (n & 31);
+}
+
+const utf8Strict = new TextDecoder('utf-8', { fatal: true });
+const cp1252 = new TextDecoder('windows-1252');
+
+export function decodeLine(buf: Buffer, s: number, e: number): string {
+  const bytes = buf.subarray(s, e);
+  try {
+    return utf8Strict.decode(bytes);
+  } catch {
+    return cp1252.decode(bytes);
+  }
+}
+
+/** The `Password:` and `URL:` lines of the stealer-log block around a `Login:` line. */
+function stealerNeighbours(buf: Buffer, s: number, e: number, limit: number): { password: string | null; url: string | null } {
+  let password: string | null = null;
+  let url: string | null = null;
+  let at = e + 1;
+  for (let k = 0; k < 3 && at < limit; k++) {
+    let next = buf.indexOf(NL, at);
+    if (next < 0 || next > limit) next = limit;
+    const line = decodeLine(buf, at, next).replace(/\r$/, '');
+    const pm = STEALER_PASSWORD.exec(line);
+    if (pm) {
+      password = pm[2] === '' ? null : (pm[2] ?? null);
+      break;
+    }
+    if (line.trim() === '' || /^=+|^-+$/.test(line)) break;
+    at = next + 1;
+  }
+  let back = s - 1;
+  for (let k = 0; k < 3 && back > 0; k++) {
+    const prev = buf.lastIndexOf(NL, back - 1);
+    const line = decodeLine(buf, prev + 1, back).replace(/\r$/, '');
+    const um = STEALER_URL.exec(line);
+    if (um) {
+      url = um[2] ?? null;
+      break;
+    }
+    back = prev;
+    if (prev < 0) break;
+  }
+  return { password, url };
+}
+
+/** First line start owned by the chunk, or -1. */
+function firstLineStart(view: ChunkView): number {
+  if (view.atInputStart || view.buf[view.begin - 1] === NL) return view.begin;
+  const nl = view.buf.indexOf(NL, view.begin);
+  return nl < 0 || nl + 1 >= view.end ? -1 : nl + 1;
+}
+
+/**
+ * Census of a chunk: every line is counted; `@` and newline positions are found with memchr
+ * (Buffer.indexOf) and the bytes around each `@` are walked with lookup tables.
+ */
+export function censusChunk(plan: ScanPlan, acc: ScanAccumulator, view: ChunkView): void {
+  const { buf, end, limit } = view;
+  const maxLine = plan.settings.maxLineBytes;
+  let s = firstLineStart(view);
+  acc.bytes += view.end - view.begin;
+  if (s < 0) return;
+  if (view.atInputStart && view.format.header && s === view.begin) {
+    const nl = buf.indexOf(NL, s);
+    acc.lines++;
+    acc.skip('header');
+    s = nl < 0 ? limit : nl + 1;
+  }
+  const span: AddressSpan = { start: 0, atStart: 0, domainStart: 0, end: 0 };
+  let nextAt = buf.indexOf(AT, s);
+  if (nextAt < 0) nextAt = limit;
+  let nextPct = -1;
+  while (s < end) {
+    let nl = buf.indexOf(NL, s);
+    if (nl < 0 || nl >= limit) {
+      if (!view.atInputEnd || limit - s > maxLine) {
+        // A line running past the look-ahead is longer than the cap: count it, never hold it.
+        acc.lines++;
+        acc.reject('line-too-long');
+        return;
+      }
+      nl = limit;
+      if (s === nl) return;
+    }
+    acc.lines++;
+    let e = nl;
+    if (e > s && buf[e - 1] === CR) e--;
+    if (e - s > maxLine) {
+      acc.reject('line-too-long');
+    } else if (e === s) {
+      acc.skip('empty');
+    } else {
+      let addresses = 0;
+      let org = false;
+      if (nextAt < s) {
+        nextAt = buf.indexOf(AT, s);
+        if (nextAt < 0) nextAt = limit;
+      }
+      while (nextAt < e) {
+        if (addressAt(buf, nextAt, s, e, span)) {
+          addresses++;
+          if (plan.countAddress(acc, buf, span)) org = true;
+          nextAt = buf.indexOf(AT, span.end);
+        } else nextAt = buf.indexOf(AT, nextAt + 1);
+        if (nextAt < 0) nextAt = limit;
+      }
+      if (addresses === 0 && nextPct < s) {
+        nextPct = buf.indexOf(PERCENT40, s);
+        if (nextPct < 0) nextPct = limit;
+      }
+      if (addresses === 0 && nextPct < e) {
+        const encoded = percentEncoded(plan, acc, buf, s, e, span);
+        addresses = encoded.found;
+        org = encoded.org;
+      }
+      if (addresses > 0) {
+        acc.records += addresses;
+        if (org) plan.recordLine(acc, view, s, e);
+      } else classifyAddressless(acc, buf, s, e);
+    }
+    s = nl + 1;
+  }
+}
+
+function hasPercent40(buf: Buffer, s: number, e: number): boolean {
+  const p = buf.indexOf('%40', s, 'latin1');
+  return p >= 0 && p < e;
+}
+
+/** `user%40domain` (URL-encoded address): rare, so it is decoded into a scratch buffer. */
+function percentEncoded(plan: ScanPlan, acc: ScanAccumulator, buf: Buffer, s: number, e: number, span: AddressSpan): { found: number; org: boolean } {
+  let p = buf.indexOf('%40', s, 'latin1');
+  if (p < 0 || p >= e) return { found: 0, org: false };
+  let found = 0;
+  let org = false;
+  while (p >= 0 && p < e) {
+    const line = Buffer.from(buf.toString('latin1', s, e).replace(/%40/gi, '@'), 'latin1');
+    const at = p - s;
+    if (line[at] === AT && addressAt(line, at, 0, line.length, span)) {
+      found++;
+      if (plan.countAddress(acc, line, span)) org = true;
+    }
+    p = buf.indexOf('%40', p + 3, 'latin1');
+    if (p >= e) break;
+  }
+  return { found, org };
+}
+
+/** A line without an address: a user:pass record, a stealer-log field, or rejected with a reason. */
+function classifyAddressless(acc: ScanAccumulator, buf: Buffer, s: number, e: number): void {
+  let separator = false;
+  let control = 0;
+  let printable = 0;
+  for (let i = s; i < e; i++) {
+    const c = buf[i]!;
+    if (c < 32 && c !== 9) control++;
+    else {
+      printable++;
+      if (c === 58 || c === 59 || c === 124 || c === 9 || c === 44) separator = true;
+    }
+  }
+  if (control > 0 && control * 8 > e - s) {
+    acc.reject('binary');
+    return;
+  }
+  if (printable > 0 && STEALER_KEYS.test(buf.toString('latin1', s, Math.min(e, s + 24)))) {
+    acc.skip('stealer-field');
+    return;
+  }
+  if (!separator) {
+    acc.reject('no-separator');
+    return;
+  }
+  acc.records++;
+  acc.skip('user-pass-records');
+}
+
+/**
+ * Organisation-only scan: search the raw bytes for each domain literal (Buffer.indexOf, a
+ * Boyer–Moore–Horspool search in C++) and decode only the lines that hit.
+ */
+export function domainChunk(plan: ScanPlan, acc: ScanAccumulator, view: ChunkView): void {
+  const { buf, end, limit } = view;
+  const maxLine = plan.settings.maxLineBytes;
+  acc.bytes += view.end - view.begin;
+  const first = firstLineStart(view);
+  if (first < 0) return;
+  let hits: number[] | undefined;
+  for (const literal of plan.literals) {
+    let p = buf.indexOf(literal, first);
+    while (p >= 0 && p < limit) {
+      (hits ??= []).push(p);
+      p = buf.indexOf(literal, p + literal.length);
+    }
+  }
+  if (!hits) return;
+  hits.sort((a, b) => a - b);
+  const span: AddressSpan = { start: 0, atStart: 0, domainStart: 0, end: 0 };
+  let lastLine = -1;
+  for (const hit of hits) {
+    const s = hit === 0 ? 0 : buf.lastIndexOf(NL, hit - 1) + 1;
+    if (s <= lastLine) continue;
+    // A hit on a line begun before this chunk belongs to the previous chunk; past `end`, to the next.
+    if (s < first || s >= end) continue;
+    lastLine = s;
+    let nl = buf.indexOf(NL, hit);
+    if (nl < 0 || nl >= limit) {
+      if (!view.atInputEnd || limit - s > maxLine) {
+        acc.reject('line-too-long');
+        continue;
+      }
+      nl = limit;
+    }
+    let e = nl;
+    if (e > s && buf[e - 1] === CR) e--;
+    if (e - s > maxLine) {
+      acc.reject('line-too-long');
+      continue;
+    }
+    // Cheap byte check before decoding: is there an address of ours on the line at all?
+    let ours = false;
+    for (let at = buf.indexOf(AT, s); at >= 0 && at < e; at = buf.indexOf(AT, at + 1)) {
+      if (addressAt(buf, at, s, e, span) && plan.org.match(lowerAscii(buf, span.domainStart, span.end))) {
+        ours = true;
+        acc.categories.org.add(`${lowerAscii(buf, span.start, span.atStart)}@${lowerAscii(buf, span.domainStart, span.end)}`);
+      }
+    }
+    if (!ours && hasPercent40(buf, s, e)) ours = percentEncoded(plan, acc, buf, s, e, span).org;
+    if (!ours) continue;
+    acc.records += plan.recordLine(acc, view, s, e);
+  }
+}
+
+// DOMAIN is re-exported for tests that build hostile domains byte by byte.
+export { DOMAIN };
