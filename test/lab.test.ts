@@ -184,6 +184,30 @@ describe('lab organisation (default world)', () => {
     }
   });
 
+  it('submission: 587 offers AUTH only after STARTTLS, 465 speaks TLS at once', async () => {
+    const socket = await connectMapped(lab, '127.0.10.10', 587);
+    try {
+      await readUntil(socket, smtpReply);
+      socket.write('EHLO probe.test\r\n');
+      const before = await readUntil(socket, smtpReply);
+      expect(before).toContain('STARTTLS');
+      expect(before).not.toContain('AUTH');
+      socket.write('STARTTLS\r\n');
+      await readUntil(socket, smtpReply);
+      const secure = await new Promise<TLSSocket>((resolve, reject) => {
+        const tls = tlsConnect({ socket, servername: 'mx.so-demo.gov.vn.test', ca: [lab.caPem] }, () => resolve(tls));
+        tls.once('error', reject);
+      });
+      secure.write('EHLO probe.test\r\n');
+      expect(await readUntil(secure, smtpReply)).toMatch(/\n250[- ]AUTH (LOGIN|PLAIN)/);
+      secure.destroy();
+    } finally {
+      socket.destroy();
+    }
+    const implicit = await tlsHandshake(lab, '127.0.10.10', 465, 'mx.so-demo.gov.vn.test');
+    expect(implicit.authorized).toBe(true);
+  });
+
   it('refuses relay on the good MX and keeps mail for local staff', async () => {
     const socket = await connectMapped(lab, '127.0.10.10', 25);
     try {

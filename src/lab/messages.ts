@@ -37,7 +37,9 @@ export function subjectOf(raw: string): string {
   const headers = (headerEnd === -1 ? raw : raw.slice(0, headerEnd)).replace(/\r?\n[ \t]+/g, ' ');
   const match = /^subject:[ \t]*(.*)$/im.exec(headers);
   if (!match) return '';
+  // whitespace between adjacent encoded words is not part of the text (RFC 2047 §6.2)
   return match[1]!
+    .replace(/(\?=)\s+(?==\?)/g, '$1')
     .replace(/=\?([^?]+)\?([bBqQ])\?([^?]*)\?=/g, (_all, _charset: string, encoding: string, text: string) => {
       if (encoding.toLowerCase() === 'b') return Buffer.from(text, 'base64').toString('utf8');
       return Buffer.from(

@@ -18,6 +18,9 @@ export interface SmtpEndpoint {
   messages: MessageStore;
 }
 
+/** smtp-server's documented per-session command list (not in its type definitions yet). */
+type SessionWithCommands = { disabledCommands?: string[] | undefined };
+
 function smtpError(code: number, message: string): Error {
   return Object.assign(new Error(message), { responseCode: code });
 }
@@ -47,6 +50,16 @@ export function createSmtpServer(endpoint: SmtpEndpoint): Server {
     logger: false,
     socketTimeout: 60_000,
     closeTimeout: 1_000,
+    // AUTH after TLS only (Postfix's smtpd_tls_auth_only): smtp-server advertises AUTH on the
+    // plaintext connection too, so the session hides it until the TLS handshake is done.
+    onConnect(session, callback) {
+      if (spec.auth && !spec.authBeforeTls && !spec.implicitTls) (session as SessionWithCommands).disabledCommands = [...disabledCommands, 'AUTH'];
+      callback();
+    },
+    onSecure(_socket, session, callback) {
+      (session as SessionWithCommands).disabledCommands = undefined;
+      callback();
+    },
     onAuth(_auth, _session, callback) {
       callback(smtpError(535, '5.7.8 Authentication credentials invalid'));
     },
