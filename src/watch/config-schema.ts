@@ -184,3 +184,79 @@ export function monitorId(monitor: Pick<MonitorConfig, 'name' | 'id'>): string {
     .slice(0, 80);
   return slug || 'monitor';
 }
+
+/**
+ * Fields the watch adds to the `onCall:` section (all optional, so an existing `onCall:` with
+ * only `people:` stays valid): the roster over the holiday calendar, escalation, alert rules and
+ * maintenance windows.
+ */
+export const shiftSchema = z.strictObject({
+  start: z.iso.datetime({ offset: true }),
+  end: z.iso.datetime({ offset: true }),
+  primary: z.string().min(1),
+  secondary: z.string().optional(),
+  label: z.string().optional(),
+});
+
+export const rotationSchema = z.strictObject({
+  /** First shift start (ISO with offset, e.g. 2027-02-14T07:00:00+07:00). */
+  start: z.iso.datetime({ offset: true }),
+  /** Last moment covered. */
+  end: z.iso.datetime({ offset: true }),
+  shiftHours: z.union([z.literal(6), z.literal(8), z.literal(12), z.literal(24)]).default(12),
+  /** Names (onCall.people) taking the primary role in turn. */
+  primary: z.array(z.string().min(1)).min(1),
+  secondary: z.array(z.string().min(1)).default([]),
+});
+
+export const escalationStepSchema = z.strictObject({
+  /** Time since the alert opened, unacknowledged, before this step (0 = at once). */
+  after: z.union([z.literal(0), z.literal('0'), duration]).transform((v) => (v === '0' ? 0 : v)),
+  /** "primary", "secondary", "everyone" or a person's name. */
+  notify: z.array(z.string().min(1)).min(1),
+});
+
+export const maintenanceSchema = z.union([
+  z.strictObject({
+    name: z.string().min(1),
+    start: z.iso.datetime({ offset: true }),
+    end: z.iso.datetime({ offset: true }),
+    monitors: z.array(z.string()).optional(),
+  }),
+  z.strictObject({
+    name: z.string().min(1),
+    /** Cron expression (croner) for when each window starts, e.g. "0 2 * * 0" = Sundays 02:00. */
+    cron: z.string().min(1),
+    duration,
+    timezone: z.string().default('Asia/Ho_Chi_Minh'),
+    monitors: z.array(z.string()).optional(),
+  }),
+]);
+
+export const holidaySchema = z.strictObject({ name: z.string().min(1), from: z.iso.date(), to: z.iso.date() });
+
+export const onCallWatchFields = {
+  holidays: z.array(holidaySchema).default([]),
+  shifts: z.array(shiftSchema).default([]),
+  rotation: rotationSchema.optional(),
+  escalation: z.array(escalationStepSchema).default([
+    { after: 0, notify: ['primary'] },
+    { after: 900_000, notify: ['secondary'] },
+    { after: 1_800_000, notify: ['everyone'] },
+  ]),
+  /** Resend an unacknowledged alert this often (0 = never). */
+  resendInterval: duration.optional(),
+  /** Alerts within this window go out as one message. */
+  groupWindow: duration.default(10_000),
+  sendOnResolved: z.boolean().default(true),
+  maintenance: z.array(maintenanceSchema).default([]),
+  /** Base URL of this vigil for links in messages (acknowledge), e.g. https://vigil.stttt.gov.vn. */
+  publicUrl: z.url().optional(),
+  /** How long a signed acknowledge link stays valid. */
+  ackLinkTtl: duration.default(86_400_000),
+};
+
+export type ShiftConfig = z.infer<typeof shiftSchema>;
+export type RotationConfig = z.infer<typeof rotationSchema>;
+export type EscalationStep = z.infer<typeof escalationStepSchema>;
+export type MaintenanceConfig = z.infer<typeof maintenanceSchema>;

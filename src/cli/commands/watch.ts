@@ -1,0 +1,100 @@
+import type { Command } from 'commander';
+import { probeContextFromConfig } from '../../config/probe-context.js';
+import { VigilError } from '../../errors.js';
+import { watchProbeContext } from '../../watch/probe-context.js';
+import { type CheckReport, WatchService } from '../../watch/service.js';
+import { startWatch } from '../../watch/start.js';
+import type { RegisterCommand } from '../context.js';
+
+interface WatchOptions {
+  once?: boolean;
+  resolver?: string;
+  ca?: string[];
+  portMap?: string;
+  concurrency?: string;
+}
+
+const STATUS_VI: Record<string, string> = { up: 'HOẠT ĐỘNG', degraded: 'CHẬM', down: 'NGỪNG', pending: 'CHỜ' };
+
+export const register: RegisterCommand = (program, ctx) => {
+  program
+    .command('watch')
+    .description('holiday watch: run the monitors of vigil.yaml (continuously, or once with --once) / giám sát trực dịp lễ')
+    .option('--once', 'run every monitor once, print the results, exit 1 if any is down or defaced')
+    .option('--resolver <host:port>', 'DNS resolver for every lookup (e.g. the lab’s)')
+    .option('--ca <file>', 'extra trusted CA certificate (PEM); repeatable', (value: string, previous: string[] = []) => [...previous, value])
+    .option('--port-map <json|file>', 'connect IP:PORT to another port: {"127.0.10.80:443": 30443}')
+    .option('--concurrency <n>', 'checks in flight at once for --once', '32')
+    .action(async (options: WatchOptions, command: Command) => {
+      const loaded = await ctx.config(command);
+      const monitors = loaded.config.monitors ?? [];
+      const store = await ctx.store(command);
+      // The config's network section (resolver, CA, port map) first; flags override it.
+      const fromFlags = watchProbeContext({
+        ...(options.resolver ? { resolver: options.resolver } : {}),
+        ...(options.ca ? { ca: options.ca } : {}),
+        ...(options.portMap ? { portMap: options.portMap } : {}),
+      });
+      const fromConfig = probeContextFromConfig(loaded);
+      const probe = {
+        ...fromFlags,
+        ...(options.resolver ? {} : { resolver: fromConfig.resolver }),
+        extraCaPem: [...fromConfig.extraCaPem, ...fromFlags.extraCaPem],
+        portMap: { ...fromConfig.portMap, ...fromFlags.portMap },
+        dnsTimeoutMs: fromConfig.dnsTimeoutMs,
+        connectTimeoutMs: fromConfig.connectTimeoutMs,
+      };
+      if (options.once) {
+        if (monitors.length === 0) {
+          throw new VigilError('watch.no-monitors', 'there are no monitors to run', {
+            hint: 'add a monitors: section to vigil.yaml, e.g.\nmonitors:\n  - { name: Cổng thông tin, type: http, url: https://example.gov.vn/ }',
+          });
+        }
+        const service = new WatchService(store, probe);
+        try {
+          await service.load(monitors);
+          const reports = await service.runOnce({ concurrency: Number(options.concurrency) || 32 });
+          const failed = reports.some(isFailure);
+          ctx.print(
+            command,
+            reports.map((r) => ({
+              monitor: r.monitor,
+              id: r.id,
+              type: r.type,
+              status: r.status,
+              detail: r.detail,
+              responseMs: r.responseMs,
+              defacement: r.defacement,
+              ...(r.baseline ? { baseline: r.baseline } : {}),
+              ...(r.event ? { event: r.event } : {}),
+            })),
+            () => reports.map(renderReport).join('\n'),
+          );
+          if (failed) process.exitCode = 1;
+        } finally {
+          await service.close();
+        }
+        return;
+      }
+      const running = await startWatch({ store, config: loaded.config, probe, log: (line: string) => process.stderr.write(`${line}\n`) });
+      process.stderr.write(`vigil watch: ${running.service.list().length} monitor(s); Ctrl-C to stop / nhấn Ctrl-C để dừng\n`);
+      await new Promise<void>((resolve) => {
+        const stop = () => resolve();
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      await running.stop();
+    });
+};
+
+export function isFailure(report: CheckReport): boolean {
+  return report.status === 'down' || report.defacement?.level === 'defacement' || report.defacement?.level === 'warning';
+}
+
+function renderReport(r: CheckReport): string {
+  const mark = r.status === 'up' ? '✓' : r.status === 'degraded' ? '!' : '✗';
+  const lines = [`${mark} ${STATUS_VI[r.status]} / ${r.status.padEnd(8)} ${r.monitor} — ${r.detail}${r.baseline ? ' · baseline taken / đã lấy mẫu gốc' : ''}`];
+  if (r.defacement) lines.push(`    ⚠ defacement ${r.defacement.level}: ${r.defacement.reasons.join('; ')}`);
+  if (r.event) lines.push(`    • ${r.event.summary}`);
+  return lines.join('\n');
+}

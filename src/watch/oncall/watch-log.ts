@@ -1,0 +1,24 @@
+import type { Store } from '../../store/store.js';
+import { type Shift, shiftAt } from './roster.js';
+
+/** Nhật ký trực: every alert, acknowledgement, note and handover, attached to the shift it happened in. */
+export type WatchLogKind = 'alert' | 'resolved' | 'ack' | 'escalation' | 'silenced' | 'note' | 'handover' | 'event';
+
+export class WatchLog {
+  constructor(
+    private readonly store: Store,
+    private readonly shifts: () => Shift[],
+  ) {}
+
+  async add(at: number, kind: WatchLogKind, actor: string, text: string, alertId?: string): Promise<void> {
+    const shift = shiftAt(this.shifts(), at);
+    await this.store.db
+      .insertInto('watch_log')
+      .values({ at: new Date(at).toISOString(), shift_id: shift?.id ?? null, kind, actor, alert_id: alertId ?? null, text: text.slice(0, 4_000) })
+      .execute();
+  }
+
+  async list(from: string, to: string, limit = 5_000) {
+    return this.store.db.selectFrom('watch_log').selectAll().where('at', '>=', from).where('at', '<', to).orderBy('at').orderBy('id').limit(limit).execute();
+  }
+}
