@@ -25,7 +25,9 @@ export function buildOrganisationConfig(world: ParsedWorld, lab: { staffFile: st
   const websites: NonNullable<VigilConfig['websites']> = [];
   const monitors: Record<string, unknown>[] = [];
   for (const site of lab.sites) {
-    if (site.spec.hostile || site.spec.redirectAll) continue;
+    // hostile peers, redirect-only names and helper hosts (CDN, MTA-STS policy) are not websites
+    // the agency would list; titled sites are
+    if (site.spec.hostile || site.spec.redirectAll || !site.spec.title) continue;
     const name = site.names[0];
     if (!name) continue;
     const scheme = site.spec.https ? 'https' : 'http';
