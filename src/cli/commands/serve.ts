@@ -1,11 +1,9 @@
 import { isIP } from 'node:net';
 import { VigilError } from '../../errors.js';
-import { startServer } from '../../http/server.js';
-import { serveStarters } from '../../http/starters.js';
 import { AuthService } from '../../services/auth/auth-service.js';
 import type { RegisterCommand } from '../context.js';
 
-function isLoopback(host: string): boolean {
+export function isLoopback(host: string): boolean {
   if (host === 'localhost') return true;
   if (isIP(host) === 4) return host.startsWith('127.');
   return host === '::1';
@@ -30,6 +28,9 @@ export const register: RegisterCommand = (program, ctx) => {
             'Put it behind HTTPS (a reverse proxy with --trust-proxy) and a firewall.\n',
         );
       }
+      // Loaded here, not at the top: the server pulls in every capability, and other commands
+      // (user, token, …) should not pay for that at start.
+      const [{ startServer }, { serveStarters }] = await Promise.all([import('../../http/server.js'), import('../../http/starters.js')]);
       const [store, config] = await Promise.all([ctx.store(command), ctx.config(command)]);
       const starters = serveStarters.filter((starter) => options.watch || starter.name !== 'watch').map((starter) => starter.start);
       const server = await startServer({ store, config, host: options.host, port, extraStarters: starters, trustProxy: options.trustProxy, logger: true });

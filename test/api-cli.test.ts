@@ -1,0 +1,140 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { isLoopback } from '../src/cli/commands/serve.js';
+import { main } from '../src/cli/program.js';
+import { repoRoot, runVigil } from './support/cli.js';
+
+/**
+ * Run the CLI in this process (each child process pays several seconds of start-up), capturing
+ * stdout. Used for everything that needs no stdin and no signals.
+ */
+async function vigil(args: string[]): Promise<{ code: number; stdout: string }> {
+  let stdout = '';
+  const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stdout += String(chunk);
+    return true;
+  });
+  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  try {
+    const code = await main(['node', 'vigil', '--data', dataDir, ...args]);
+    return { code, stdout };
+  } finally {
+    write.mockRestore();
+    stderr.mockRestore();
+    process.exitCode = undefined;
+  }
+}
+
+/** `vigil user`, `vigil token` and `vigil serve` as a person or a service manager runs them. */
+
+const dataDir = mkdtempSync(join(tmpdir(), 'vigil-api-cli-'));
+const PASSWORD = 'mật khẩu dài đủ 10';
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+describe('vigil user and token', () => {
+  let token = '';
+  let tokenId = '';
+
+  it('adds users from --password-stdin', async () => {
+    const admin = await runVigil(['--data', dataDir, '--json', 'user', 'add', 'Admin', '--role', 'admin', '--password-stdin'], { input: `${PASSWORD}\n` });
+    expect(admin.code).toBe(0);
+    expect(JSON.parse(admin.stdout)).toMatchObject({ name: 'admin', role: 'admin', disabled: false });
+    expect(admin.stdout).not.toContain('scrypt');
+    const viewer = await runVigil(['--data', dataDir, 'user', 'add', 'lan', '--role', 'viewer', '--display-name', 'Nguyễn Thị Lan', '--password-stdin'], {
+      input: PASSWORD,
+    });
+    expect(viewer.code).toBe(0);
+    expect(viewer.stdout).toContain('lan (viewer)');
+  }, 120_000);
+
+  it('refuses a bad role, and asks for --password-stdin without a terminal', async () => {
+    const role = await vigil(['--json', 'user', 'add', 'x', '--role', 'root', '--password-stdin']);
+    expect(role.code).toBe(2);
+    expect(JSON.parse(role.stdout).error).toBe('auth.bad-role');
+    const noTty = await vigil(['--json', 'user', 'add', 'x', '--role', 'viewer']);
+    expect(noTty.code).toBe(2);
+    expect(JSON.parse(noTty.stdout).error).toBe('user.no-password');
+  }, 120_000);
+
+  it('creates a token shown once, lists and revokes it', async () => {
+    const created = await vigil(['--json', 'token', 'create', 'báo cáo hằng đêm', '--user', 'lan']);
+    expect(created.code).toBe(0);
+    const body = JSON.parse(created.stdout) as { token: string; info: { id: string; userName: string } };
+    expect(body.token).toMatch(/^vgl_/);
+    expect(body.info.userName).toBe('lan');
+    token = body.token;
+    tokenId = body.info.id;
+    const list = await vigil(['--json', 'token', 'list']);
+    expect(JSON.parse(list.stdout).tokens).toHaveLength(1);
+    expect(list.stdout).toContain(tokenId);
+    expect(list.stdout).not.toContain(token);
+  }, 120_000);
+
+  it('serve prints its URL, answers with the CLI-made token, and stops cleanly on SIGTERM', async () => {
+    const child = spawn(
+      process.execPath,
+      [
+        join(repoRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
+        join(repoRoot, 'src', 'cli', 'main.ts'),
+        '--data',
+        dataDir,
+        '--json',
+        'serve',
+        '--port',
+        '0',
+        '--no-watch',
+      ],
+      {
+        cwd: repoRoot,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const line = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`serve did not print its URL: ${stderr}`)), 90_000);
+      child.stdout.on('data', (chunk) => {
+        stdout += chunk;
+        if (stdout.includes('\n')) {
+          clearTimeout(timer);
+          resolve(stdout.split('\n')[0]!);
+        }
+      });
+    });
+    const started = JSON.parse(line) as { url: string; users: number };
+    expect(started.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(started.users).toBe(2);
+    expect((await fetch(`${started.url}/api/v1/health`)).status).toBe(200);
+    const me = await fetch(`${started.url}/api/v1/auth/me`, { headers: { authorization: `Bearer ${token}` } });
+    expect(((await me.json()) as { user: { name: string } }).user.name).toBe('lan');
+    expect((await fetch(`${started.url}/api/v1/auth/me`)).status).toBe(401);
+
+    const revoked = await vigil(['--json', 'token', 'revoke', tokenId]);
+    expect(JSON.parse(revoked.stdout)).toEqual({ id: tokenId, revoked: true });
+    expect((await fetch(`${started.url}/api/v1/auth/me`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
+
+    const exit = new Promise<number | null>((resolve) => child.on('close', resolve));
+    child.kill('SIGTERM');
+    expect(await exit).toBe(0);
+    expect(stderr).not.toContain('WARNING');
+  }, 120_000);
+
+  it('treats only loopback addresses as local (anything else prints a warning)', () => {
+    for (const host of ['127.0.0.1', '127.0.0.2', '::1', 'localhost']) expect(isLoopback(host), host).toBe(true);
+    for (const host of ['0.0.0.0', '::', '192.168.1.10', '10.0.0.1', 'vigil.example.gov.vn']) expect(isLoopback(host), host).toBe(false);
+  });
+
+  it('disables a user, whose sessions end, and keeps the last admin', async () => {
+    const disabled = await vigil(['--json', 'user', 'disable', 'lan']);
+    expect(JSON.parse(disabled.stdout)).toMatchObject({ name: 'lan', disabled: true });
+    const lastAdmin = await vigil(['--json', 'user', 'disable', 'admin']);
+    const list = await vigil(['user', 'list']);
+    expect(list.stdout).toMatch(/lan\s+viewer\s+disabled\s+Nguyễn Thị Lan/);
+    expect(lastAdmin.code).toBe(2);
+    expect(JSON.parse(lastAdmin.stdout).error).toBe('auth.last-admin');
+  }, 120_000);
+});
