@@ -172,17 +172,24 @@ export async function probeTls(host: string, port: number, ctx: ProbeContext, op
 
 type Attempt = (min: SecureVersion, max: SecureVersion, ciphers: string) => Promise<AttemptOutcome>;
 
+/** Offer `candidates`; the suite the server picks, or why none was. */
+async function eliminateStep(version: Testable, candidates: CipherMeta[], attempt: Attempt): Promise<{ chosen?: CipherMeta; incomplete: boolean }> {
+  const outcome = await attempt(version, version, cipherString(candidates));
+  if (outcome.kind !== 'accepted') return { incomplete: outcome.kind === 'error' };
+  const chosen = cipherMeta(outcome.cipher);
+  // A server choosing something not offered would make elimination loop; stop and say so.
+  if (!chosen || !candidates.includes(chosen)) return { incomplete: true };
+  return { chosen, incomplete: false };
+}
+
 async function eliminate(version: Testable, candidates: CipherMeta[], attempt: Attempt): Promise<{ accepted: CipherMeta[]; incomplete: boolean }> {
   let remaining = candidates;
   const accepted: CipherMeta[] = [];
   while (remaining.length > 0) {
-    const outcome = await attempt(version, version, cipherString(remaining));
-    if (outcome.kind !== 'accepted') return { accepted, incomplete: outcome.kind === 'error' };
-    const chosen = cipherMeta(outcome.cipher);
-    // A server choosing something not offered would loop forever; stop and say so.
-    if (!chosen || !remaining.includes(chosen)) return { accepted, incomplete: true };
-    accepted.push(chosen);
-    remaining = remaining.filter((s) => s !== chosen);
+    const step = await eliminateStep(version, remaining, attempt);
+    if (!step.chosen) return { accepted, incomplete: step.incomplete };
+    accepted.push(step.chosen);
+    remaining = remaining.filter((s) => s !== step.chosen);
   }
   return { accepted, incomplete: false };
 }
@@ -197,12 +204,21 @@ async function enumerateVersion(version: Testable, offerable: readonly CipherMet
     const key = `${suite.keyExchange}/${suite.authentication}`;
     families.set(key, [...(families.get(key) ?? []), suite]);
   }
-  const groups = [...families.values()].flatMap((family) => {
-    const chunks: CipherMeta[][] = [];
-    for (let i = 0; i < family.length; i += GROUP_SIZE) chunks.push(family.slice(i, i + GROUP_SIZE));
-    return chunks;
-  });
-  const results = await Promise.all(groups.map((group) => eliminate(version, group, attempt)));
+  // One handshake per family first: most families (ECDSA on an RSA-only server, DHE without
+  // parameters, anonymous) are refused outright; the rest are cut into small groups and eliminated
+  // side by side.
+  const results = (
+    await Promise.all(
+      [...families.values()].map(async (family) => {
+        const first = await eliminateStep(version, family, attempt);
+        if (!first.chosen) return [{ accepted: [], incomplete: first.incomplete }];
+        const rest = family.filter((s) => s !== first.chosen);
+        const chunks: CipherMeta[][] = [];
+        for (let i = 0; i < rest.length; i += GROUP_SIZE) chunks.push(rest.slice(i, i + GROUP_SIZE));
+        return [{ accepted: [first.chosen], incomplete: false }, ...(await Promise.all(chunks.map((chunk) => eliminate(version, chunk, attempt))))];
+      }),
+    )
+  ).flat();
   const found = new Set(results.flatMap((r) => r.accepted));
   const suites = candidates.filter((s) => found.has(s));
   const incomplete = results.some((r) => r.incomplete);
