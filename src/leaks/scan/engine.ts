@@ -230,7 +230,13 @@ async function scanSource(
     case 'plain': {
       const peeked = await peek(source, 65536);
       const feeder = new StreamFeeder(plan, acc, name, detectLineFormat(Buffer.from(peeked.head)), chunkBytes);
-      for await (const chunk of peeked.source) feeder.push(chunk);
+      try {
+        for await (const chunk of peeked.source) feeder.push(chunk);
+      } catch (error) {
+        // Truncated or corrupt: keep the complete lines read so far, then report the failure.
+        feeder.flush(false);
+        throw error;
+      }
       feeder.flush(true);
       return;
     }

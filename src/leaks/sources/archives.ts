@@ -23,7 +23,8 @@ export function isTraversal(name: string): boolean {
 /** Entries of a ZIP file (yauzl reads the central directory; entries stream one at a time). */
 export async function* zipEntries(path: string, limits = { ratio: BOMB_RATIO, minBytes: BOMB_MIN_BYTES }): AsyncGenerator<ArchiveEntry> {
   const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
-    yauzl.open(path, { lazyEntries: true, autoClose: false, strictFileNames: false, validateEntrySizes: true }, (err, z) => (err ? reject(err) : resolve(z!))),
+    // decodeStrings: false — yauzl would reject the whole archive over one `../` entry; we refuse just that entry.
+    yauzl.open(path, { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true }, (err, z) => (err ? reject(err) : resolve(z!))),
   );
   try {
     for (;;) {
@@ -51,7 +52,7 @@ export async function* zipEntries(path: string, limits = { ratio: BOMB_RATIO, mi
         zip.readEntry();
       });
       if (!entry) return;
-      const name = entry.fileName;
+      const name = Buffer.isBuffer(entry.fileName) ? (entry.fileName as Buffer).toString('utf8') : String(entry.fileName);
       if (name.endsWith('/')) continue;
       if (isTraversal(name)) {
         yield { name, refused: 'path-traversal' };
