@@ -80,11 +80,11 @@ function fakeToolkit(options: FakeOptions = {}): AssessmentToolkit {
     },
     collectMailTransportEvidence: async (mx) => {
       if (options.transportFails) throw new Error('connection refused');
-      return { hosts: mx };
+      return { mx: mx.map((h) => ({ host: h.name, addresses: [], durationMs: 1 })), observedAt: new Date().toISOString(), durationMs: 1 };
     },
     checkMailTransport: (evidence) =>
-      (evidence as { hosts: { name: string }[] }).hosts.map((h) => check('mail.starttls', 'pass', 'mail-transport', {}, h.name)),
-    checkDane: () => [check('mail.dane', 'info', 'mail-transport')],
+      evidence.mx.map((h) => check('mail.starttls', 'pass', 'mail-transport', { daneValidated: evidence.daneValidatedMx ?? [] }, h.host)),
+    checkDane: (_dns, transport) => transport.mx.map((h) => check('mail.dane', 'pass', 'mail-transport', {}, h.host)),
     collectWebEvidence: async (url, ctx) => slow(url, ctx, { target: url } as unknown as WebEvidence),
     checkWeb: (evidence) => [
       check('web.https', 'pass', 'web-tls', { observatoryModifier: 0 }),
@@ -104,6 +104,8 @@ describe('assessMail', () => {
     expect(result.kind).toBe('mail');
     expect(result.checks.map((c) => c.id).sort()).toEqual(['mail.dane', 'mail.mx', 'mail.spf.record', 'mail.starttls']);
     expect(result.checks.find((c) => c.id === 'mail.starttls')?.subject).toBe('mx.good.test');
+    // DANE-validated MX hosts are handed to the transport checks (an untrusted cert is then fine)
+    expect(result.checks.find((c) => c.id === 'mail.starttls')?.evidence.daneValidated).toEqual(['mx.good.test']);
     expect(result.score.score).toBe(100);
     expect(result.score.grade).toBe('A+');
     expect(result.errors).toEqual([]);

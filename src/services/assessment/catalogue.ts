@@ -309,7 +309,7 @@ export const CATALOGUE: CatalogueEntry[] = [
   entry(
     'web.disclosure',
     'web',
-    'exposure',
+    'web-headers',
     t('Lộ thông tin phần mềm', 'Software disclosure'),
     t('Server/X-Powered-By không lộ phiên bản; trang lỗi không có stack trace', 'Server / X-Powered-By without versions; no stack traces on error pages'),
     'audits',
@@ -365,19 +365,11 @@ export const CATALOGUE: CatalogueEntry[] = [
     'nuclei, Artemis',
   ),
   entry(
-    'web.exposure.web-config',
+    'web.exposure.config',
     'web',
     'exposure',
-    t('Lộ web.config', 'Exposed web.config'),
-    t('/web.config không truy cập được', '/web.config not reachable'),
-    'nuclei, Artemis',
-  ),
-  entry(
-    'web.exposure.docker-compose',
-    'web',
-    'exposure',
-    t('Lộ docker-compose.yml', 'Exposed docker-compose.yml'),
-    t('/docker-compose.yml không truy cập được', '/docker-compose.yml not reachable'),
+    t('Lộ tệp cấu hình', 'Exposed configuration'),
+    t('web.config, docker-compose.yml, .htaccess… không truy cập được', 'web.config, docker-compose.yml, .htaccess… not reachable'),
     'nuclei, Artemis',
   ),
   entry(
@@ -391,7 +383,7 @@ export const CATALOGUE: CatalogueEntry[] = [
   entry(
     'web.cms',
     'web',
-    'exposure',
+    'web-headers',
     t('CMS và phiên bản', 'CMS and version'),
     t('CMS (WordPress, Joomla, Drupal…) và phiên bản có lỗi thời không', 'CMS (WordPress, Joomla, Drupal…) and whether its version is outdated'),
     'Artemis',
@@ -399,7 +391,7 @@ export const CATALOGUE: CatalogueEntry[] = [
   entry(
     'web.security-txt',
     'web',
-    'exposure',
+    'web-headers',
     t('security.txt', 'security.txt'),
     t('/.well-known/security.txt có và hợp lệ', '/.well-known/security.txt present and valid'),
     'internet.nl',

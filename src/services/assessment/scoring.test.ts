@@ -118,11 +118,12 @@ describe('Observatory model (web headers)', () => {
     expect(score.penaltyScore).toBe(80);
   });
 
-  it('a report-only CSP is judged as a weak policy (−20), not as missing (−25)', () => {
-    const reportOnly = observatoryScore([result('web.headers.csp', 'warn', 'high', 'web-headers', { observatoryModifier: -25, reportOnly: true })]);
-    const missing = observatoryScore([result('web.headers.csp', 'fail', 'high', 'web-headers', { observatoryModifier: -25 })]);
-    expect(reportOnly.penaltyScore).toBe(80);
-    expect(missing.penaltyScore).toBe(75);
+  it('header checks that could not run do not earn A+', () => {
+    const report = scoreResults([
+      result('web.headers.csp', 'error', 'high', 'web-headers', { observatoryModifier: 0 }),
+      result('web.headers.x-frame-options', 'error', 'medium', 'web-headers'),
+    ]);
+    expect(report.categories[0]).toMatchObject({ category: 'web-headers', score: 0, grade: 'F' });
   });
 
   it('web-headers category uses the Observatory score, clamped to 100, graded on the raw score', () => {

@@ -112,24 +112,13 @@ export function collapseSubTests(results: CheckResult[]): { id: string; status: 
   return [...byId.values()];
 }
 
-/** The Observatory modifier a result carries, adjusted for report-only CSP (see docs/scoring.md). */
+/**
+ * The Observatory modifier a result carries. The checks own the value: a report-only CSP gets
+ * −15 from `checkCsp` (between "missing" −25 and "unsafe-inline" −20), not the Observatory's −25.
+ */
 export function observatoryModifier(result: CheckResult): number | undefined {
   const raw = result.evidence?.observatoryModifier;
-  if (typeof raw !== 'number' || !Number.isFinite(raw)) return undefined;
-  if (result.id === 'web.headers.csp' && isReportOnlyCsp(result) && raw < REPORT_ONLY_CSP_MODIFIER) {
-    // Observatory treats a report-only policy as missing (−25). It is not missing: it protects
-    // nothing yet, but it is a policy being rolled out, with violation reports flowing — judged
-    // like an enforced policy that still allows inline script (−20).
-    return REPORT_ONLY_CSP_MODIFIER;
-  }
-  return raw;
-}
-
-export const REPORT_ONLY_CSP_MODIFIER = -20;
-
-function isReportOnlyCsp(result: CheckResult): boolean {
-  const e = result.evidence ?? {};
-  return e.reportOnly === true || e.mode === 'report-only' || (typeof e.reportOnlyPolicy === 'string' && !e.policy);
+  return typeof raw === 'number' && Number.isFinite(raw) ? raw : undefined;
 }
 
 export function observatoryScore(results: CheckResult[]): { penaltyScore: number; bonus: number; rawScore: number; counted: number } {
@@ -140,7 +129,8 @@ export function observatoryScore(results: CheckResult[]): { penaltyScore: number
   const perId = new Map<string, number>();
   for (const result of results) {
     const modifier = observatoryModifier(result);
-    if (modifier === undefined) continue;
+    // A check that could not run says nothing about the headers (scoreResults handles errors).
+    if (modifier === undefined || result.status === 'error') continue;
     const known = perId.get(result.id);
     perId.set(result.id, known === undefined ? modifier : Math.min(known, modifier));
   }
@@ -339,15 +329,21 @@ export function scoreResults(results: CheckResult[], options: { tlsFacts?: TlsFa
       // The Observatory model reads every result that carries a modifier (redirection and HSTS
       // count in the Observatory score too), whatever category the check itself belongs to.
       const observatory = observatoryScore(results);
-      if (observatory.counted === 0) {
+      if (observatory.counted === 0 && !inCategory.some((r) => r.status === 'error')) {
         const points = pointsScore(inCategory);
         if (points.counted > 0) categories.push(pointsCategory(category, points));
         continue;
       }
+      // Errors cannot earn the Observatory's benefit of the doubt: with any web-headers check
+      // unverified, the category gets the lower of the Observatory and the points score.
+      const points = pointsScore(inCategory);
+      const hasErrors = inCategory.some((r) => r.status === 'error');
+      const pointsPercent = points.max === 0 ? 0 : Math.round((points.earned / points.max) * 100);
+      const raw = hasErrors ? Math.min(observatory.counted === 0 ? 0 : observatory.rawScore, pointsPercent) : observatory.rawScore;
       categories.push({
         category,
-        score: clampScore(observatory.rawScore),
-        grade: gradeForScore(observatory.rawScore),
+        score: clampScore(raw),
+        grade: gradeForScore(raw),
         observatory: { penaltyScore: observatory.penaltyScore, bonus: observatory.bonus, rawScore: observatory.rawScore },
         counted: observatory.counted,
       });

@@ -154,8 +154,11 @@ export async function assessMail(domain: string, ctx: ProbeContext, options: Ass
       checks.push(...errorResults([...STAGE_IDS.mailTransport, ...STAGE_IDS.dane], `SMTP: ${transport.reason}`));
       return finish('mail', domain, started, startedAt, checks, errors);
     }
-    checks.push(...runChecks(STAGE_IDS.mailTransport, () => toolkit.checkMailTransport(transport.value)));
-    checks.push(...runChecks(STAGE_IDS.dane, () => toolkit.checkDane(dns.value, transport.value)));
+    // DANE first: an MX certificate that TLSA validates is trusted for mail.tls (internet.nl's rule).
+    const dane = runChecks(STAGE_IDS.dane, () => toolkit.checkDane(dns.value, transport.value));
+    const daneValidatedMx = dane.filter((r) => r.id === 'mail.dane' && r.status === 'pass' && r.subject).map((r) => r.subject!);
+    checks.push(...runChecks(STAGE_IDS.mailTransport, () => toolkit.checkMailTransport({ ...transport.value, daneValidatedMx })));
+    checks.push(...dane);
     return finish('mail', domain, started, startedAt, checks, errors);
   } finally {
     limit.dispose();

@@ -1,6 +1,13 @@
+import { checkMailTransport } from '../../checks/mail/transport/index.js';
+import { checkTls } from '../../checks/tls/index.js';
 import type { CheckResult } from '../../checks/types.js';
+import { checkWeb } from '../../checks/web/index.js';
 import type { ProbeContext } from '../../probes/context.js';
+import { collectWebEvidence } from '../../probes/http/index.js';
 import type { WebEvidence } from '../../probes/http/types.js';
+import { collectMailTransportEvidence } from '../../probes/smtp/index.js';
+import type { MailTransportEvidence } from '../../probes/smtp/types.js';
+import { probeTls } from '../../probes/tls/index.js';
 import type { TlsEvidence } from '../../probes/tls/types.js';
 
 export interface MxHost {
@@ -17,9 +24,9 @@ export interface AssessmentToolkit {
   collectMailDnsEvidence(domain: string, ctx: ProbeContext, options: { dkimSelectors: string[]; outboundIps: string[] }): Promise<unknown>;
   mxHostsOf(dnsEvidence: unknown): MxHost[];
   checkMailDns(dnsEvidence: unknown): CheckResult[];
-  collectMailTransportEvidence(mxHosts: MxHost[], ctx: ProbeContext): Promise<unknown>;
-  checkMailTransport(transportEvidence: unknown): CheckResult[];
-  checkDane(dnsEvidence: unknown, transportEvidence: unknown): CheckResult[];
+  collectMailTransportEvidence(mxHosts: MxHost[], ctx: ProbeContext): Promise<MailTransportEvidence>;
+  checkMailTransport(transportEvidence: MailTransportEvidence): CheckResult[];
+  checkDane(dnsEvidence: unknown, transportEvidence: MailTransportEvidence): CheckResult[];
   collectWebEvidence(url: string, ctx: ProbeContext): Promise<WebEvidence>;
   checkWeb(evidence: WebEvidence): CheckResult[];
   probeTls(host: string, port: number, ctx: ProbeContext, options: { servername?: string }): Promise<TlsEvidence>;
@@ -52,28 +59,22 @@ export async function loadToolkit(): Promise<AssessmentToolkit> {
       );
     }
   };
-  const [mailDns, mailAuth, dnsChecks, smtp, transport, tls, tlsChecks, http, web] = await Promise.all([
+  const [mailDns, mailAuth, dnsChecks] = await Promise.all([
     load('../../probes/mail-dns.js'),
     load('../../checks/mail/auth/index.js'),
     load('../../checks/dns/index.js'),
-    load('../../probes/smtp/index.js'),
-    load('../../checks/mail/transport/index.js'),
-    load('../../probes/tls/index.js'),
-    load('../../checks/tls/index.js'),
-    load('../../probes/http/index.js'),
-    load('../../checks/web/index.js'),
   ]);
   return {
     collectMailDnsEvidence: (domain, ctx, options) => mailDns.collectMailDnsEvidence(domain, ctx, options),
     mxHostsOf: (evidence) => mxHostsFromDnsEvidence(evidence),
     checkMailDns: (evidence) => mailAuth.checkMailDns(evidence),
-    collectMailTransportEvidence: (mxHosts, ctx) => smtp.collectMailTransportEvidence(mxHosts, ctx),
-    checkMailTransport: (evidence) => transport.checkMailTransport(evidence),
+    collectMailTransportEvidence: (mxHosts, ctx) => collectMailTransportEvidence(mxHosts, ctx),
+    checkMailTransport: (evidence) => checkMailTransport(evidence),
     checkDane: (dnsEvidence, transportEvidence) => dnsChecks.checkDane(dnsEvidence, transportEvidence),
-    collectWebEvidence: (url, ctx) => http.collectWebEvidence(url, ctx),
-    checkWeb: (evidence) => web.checkWeb(evidence),
-    probeTls: (host, port, ctx, options) => tls.probeTls(host, port, ctx, options),
-    checkTls: (evidence, options) => tlsChecks.checkTls(evidence, options),
+    collectWebEvidence: (url, ctx) => collectWebEvidence(url, ctx),
+    checkWeb: (evidence) => checkWeb(evidence),
+    probeTls: (host, port, ctx, options) => probeTls(host, port, ctx, options),
+    checkTls: (evidence, options) => checkTls(evidence, options),
   };
 }
 
