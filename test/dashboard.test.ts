@@ -65,14 +65,14 @@ describe('dashboard shell', () => {
     const errors = collectPageErrors(page);
     await signIn(page, app.url, 'admin');
     await expect(page.locator('main h1').textContent()).resolves.toBe('Tổng quan');
-    expect(await page.locator('#main-nav a').allTextContents()).toEqual(NAV_VI);
+    expect(await page.locator('#main-nav a').allTextContents()).toEqual([...NAV_VI, 'Quản trị']);
     expect(await page.locator('main').textContent()).toContain('Trang này sẽ gồm');
     expect(await page.title()).toBe('Tổng quan · vigil');
     expect(await page.locator('.user-name').textContent()).toBe('Nguyễn Văn An');
 
     await page.getByTestId('language').selectOption('en');
     await page.locator('main h1', { hasText: 'Overview' }).waitFor();
-    expect(await page.locator('#main-nav a').allTextContents()).toEqual(NAV_EN);
+    expect(await page.locator('#main-nav a').allTextContents()).toEqual([...NAV_EN, 'Administration']);
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
 
     await page.locator('#main-nav a', { hasText: 'Leaks' }).click();
@@ -99,14 +99,57 @@ describe('dashboard shell', () => {
     await context.close();
   });
 
-  it('returns to the login page when the session ends under it', async () => {
+  it('lets an admin manage users and tokens and read the audit log (CSRF header sent by the client)', async () => {
+    const { context, page } = await newPage(browser);
+    const errors = collectPageErrors(page);
+    await signIn(page, app.url, 'admin');
+    await page.locator('#main-nav a', { hasText: 'Quản trị' }).click();
+    await page.locator('main h1', { hasText: 'Quản trị' }).waitFor();
+    await page.locator('td', { hasText: 'viewer' }).first().waitFor();
+
+    await page.locator('input[name="new-name"]').fill('hoa.tran');
+    await page.locator('input[name="new-display-name"]').fill('Trần Thị Hoa');
+    await page.locator('select[name="new-role"]').selectOption('analyst');
+    await page.locator('input[name="new-password"]').fill(TEST_PASSWORD);
+    await page.getByRole('button', { name: 'Tạo', exact: true }).click();
+    await page.getByRole('status').filter({ hasText: 'hoa.tran' }).waitFor();
+    await page.locator('td', { hasText: 'Trần Thị Hoa' }).waitFor();
+
+    await page.getByRole('tab', { name: 'Token API' }).click();
+    await page.locator('input[name="token-name"]').fill('xuất báo cáo');
+    await page.locator('select[name="token-user"]').selectOption('hoa.tran');
+    await page.getByRole('button', { name: 'Tạo', exact: true }).click();
+    const secret = await page.locator('code.secret').textContent();
+    expect(secret).toMatch(/^vgl_/);
+    const me = await fetch(`${app.url}/api/v1/auth/me`, { headers: { authorization: `Bearer ${secret}` } });
+    expect(((await me.json()) as { user: { name: string } }).user.name).toBe('hoa.tran');
+
+    await page.getByRole('tab', { name: 'Nhật ký' }).click();
+    await page.locator('td code', { hasText: 'user.create' }).first().waitFor();
+    // The chart (echarts, loaded lazily under the CSP) draws on a canvas.
+    await page.locator('.chart canvas').waitFor();
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('keeps the admin page from a viewer and returns to the login page when the session ends under it', async () => {
     const { context, page } = await newPage(browser);
     await signIn(page, app.url, 'viewer');
-    await app.store.db.deleteFrom('sessions').execute();
-    await page.reload();
-    await page.locator('input[name="username"]').waitFor();
-    expect(await page.locator('header.topbar').count()).toBe(0);
+    expect(await page.locator('#main-nav a', { hasText: 'Quản trị' }).count()).toBe(0);
+    await page.goto(`${app.url}/admin`);
+    await page.locator('.error', { hasText: 'không có quyền' }).waitFor();
     await context.close();
+
+    // An admin whose session is removed server-side: the next API call brings back the login page.
+    const admin = await newPage(browser);
+    await signIn(admin.page, app.url, 'admin');
+    await admin.page.goto(`${app.url}/admin`);
+    await admin.page.locator('td', { hasText: 'viewer' }).first().waitFor();
+    await app.store.db.deleteFrom('sessions').execute();
+    await admin.page.getByRole('tab', { name: 'Token API' }).click();
+    await admin.page.locator('input[name="username"]').waitFor();
+    expect(await admin.page.locator('header.topbar').count()).toBe(0);
+    await admin.context.close();
   });
 
   it('works on a phone screen (390×844): the menu button opens the navigation', async () => {

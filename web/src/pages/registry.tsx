@@ -1,3 +1,4 @@
+import { lazy } from 'react';
 import type { PageDefinition } from './types';
 
 export type { PageDefinition, PageProps } from './types';
@@ -17,6 +18,14 @@ export const pages: PageDefinition[] = [
   { id: 'watch', path: '/watch', title: { vi: 'Giám sát', en: 'Watch' }, icon: 'watch' },
   { id: 'incidents', path: '/incidents', title: { vi: 'Sự cố', en: 'Incidents' }, icon: 'incidents' },
   { id: 'reports', path: '/reports', title: { vi: 'Báo cáo', en: 'Reports' }, icon: 'reports' },
+  {
+    id: 'admin',
+    path: '/admin',
+    title: { vi: 'Quản trị', en: 'Administration' },
+    icon: 'settings',
+    minRole: 'admin',
+    component: lazy(() => import('./admin/AdminPage')),
+  },
 ];
 
 /** The page for a path: the longest registered path that is a prefix of it ('/' only matches itself). */
