@@ -390,4 +390,20 @@ describe('world file validation', () => {
     expect(message).toContain('bad.yaml:6:9: hosts.0.ip: lab addresses must be in 127.0.0.0/8');
     expect(message).toContain('bad.yaml:7:5: hosts.0: unknown key "smpt"');
   });
+
+  it('refuses two services on one address and port, and a notification server that is not a host', () => {
+    const text = [
+      'organisation: { name: Sở Demo }',
+      'notifySmtp: { host: relay.nowhere.test, from: a@b.test }',
+      'dns: {}',
+      'hosts:',
+      '  - ip: 127.0.20.1',
+      '    smtp: [{ port: 25 }]',
+      '  - ip: 127.0.20.1',
+      '    sites: [{ http: { port: 25 } }]',
+      '',
+    ].join('\n');
+    expect(() => parseWorldText(text, 'dup.yaml')).toThrow(/dup\.yaml:8:\d+: hosts\.1\.sites\.0\.http: 127\.0\.20\.1:25 is already used by hosts\.0\.smtp\.0/);
+    expect(() => parseWorldText(text, 'dup.yaml')).toThrow(/notifySmtp\.host: no host is named relay\.nowhere\.test/);
+  });
 });

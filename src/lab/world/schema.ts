@@ -163,29 +163,70 @@ export const staffMemberSchema = z.strictObject({
   onCall: z.boolean().default(false),
 });
 
-export const worldSchema = z.strictObject({
-  organisation: z.strictObject({
-    name: z.string().min(1),
-    parent: z.string().optional(),
-    address: z.string().optional(),
-    phone: z.string().optional(),
-    email: z.string().optional(),
-    code: z.string().optional(),
-  }),
-  /** The agency's own mail domains (the vigil config's mail.domains). */
-  mailDomains: z.array(hostName).default([]),
-  /** The mail server vigil sends notifications through (host name and port in this world). */
-  notifySmtp: z.strictObject({ host: hostName, port: port.default(25), from: z.string().min(3) }).optional(),
-  dns: z.strictObject({
-    ip: loopbackIp.default('127.0.10.53'),
-    zones: z.array(zoneSchema).default([]),
-    misbehave: z.array(misbehaviourSchema).default([]),
-  }),
-  hosts: z.array(hostSchema).default([]),
-  staff: z.array(staffMemberSchema).default([]),
-  /** How many accepted messages the lab keeps in memory (oldest dropped first). */
-  keepMessages: z.number().int().min(1).max(10_000).default(200),
-});
+export const worldSchema = z
+  .strictObject({
+    organisation: z.strictObject({
+      name: z.string().min(1),
+      parent: z.string().optional(),
+      address: z.string().optional(),
+      phone: z.string().optional(),
+      email: z.string().optional(),
+      code: z.string().optional(),
+    }),
+    /** The agency's own mail domains (the vigil config's mail.domains). */
+    mailDomains: z.array(hostName).default([]),
+    /** The mail server vigil sends notifications through (host name and port in this world). */
+    notifySmtp: z.strictObject({ host: hostName, port: port.default(25), from: z.string().min(3) }).optional(),
+    dns: z.strictObject({
+      ip: loopbackIp.default('127.0.10.53'),
+      zones: z.array(zoneSchema).default([]),
+      misbehave: z.array(misbehaviourSchema).default([]),
+    }),
+    hosts: z.array(hostSchema).default([]),
+    staff: z.array(staffMemberSchema).default([]),
+    /** How many accepted messages the lab keeps in memory (oldest dropped first). */
+    keepMessages: z.number().int().min(1).max(10_000).default(200),
+  })
+  .superRefine((world, ctx) => {
+    // Each address:port is one listener and one port-map key: two services cannot share it (the
+    // sites of one host share its http or https listener), and the sites sharing an HTTPS
+    // listener must agree on its TLS versions and ciphers.
+    const taken = new Map<string, string>();
+    const claim = (key: string, owner: string, shareable: boolean, path: (string | number)[]) => {
+      const previous = taken.get(key);
+      if (previous !== undefined && !(shareable && previous === owner)) {
+        ctx.addIssue({ code: 'custom', path, message: `${key} is already used by ${previous}` });
+      }
+      taken.set(key, owner);
+    };
+    world.hosts.forEach((host, h) => {
+      for (const kind of ['smtp', 'imap', 'pop3'] as const) {
+        host[kind].forEach((service, i) => {
+          claim(`${host.ip}:${service.port}`, `hosts.${h}.${kind}.${i}`, false, ['hosts', h, kind, i, 'port']);
+        });
+      }
+      const tlsByPort = new Map<number, string>();
+      host.sites.forEach((site, i) => {
+        if (site.http) claim(`${host.ip}:${site.http.port}`, `hosts.${h} http`, true, ['hosts', h, 'sites', i, 'http']);
+        if (site.https) {
+          claim(`${host.ip}:${site.https.port}`, `hosts.${h} https`, true, ['hosts', h, 'sites', i, 'https']);
+          const settings = `${site.https.minVersion} ${site.https.maxVersion} ${site.https.ciphers ?? ''}`;
+          const first = tlsByPort.get(site.https.port);
+          if (first !== undefined && first !== settings) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['hosts', h, 'sites', i, 'https'],
+              message: `sites on port ${site.https.port} of ${host.ip} must share TLS versions and ciphers (${first.trim()})`,
+            });
+          }
+          tlsByPort.set(site.https.port, settings);
+        }
+      });
+    });
+    if (world.notifySmtp && !world.hosts.some((host) => host.names.includes(world.notifySmtp!.host))) {
+      ctx.addIssue({ code: 'custom', path: ['notifySmtp', 'host'], message: `no host is named ${world.notifySmtp.host}` });
+    }
+  });
 
 export type World = z.input<typeof worldSchema>;
 export type ParsedWorld = z.output<typeof worldSchema>;
