@@ -45,6 +45,8 @@ const CLEARS: Record<string, string> = { 'defacement-cleared': 'defacement' };
 export class AlertEngine {
   private pending: { item: AlertItem; targets: string[] }[] = [];
   private groupOpenedAt: number | undefined;
+  /** Monitor names seen in events (alerts outlive a monitor's rename or removal). */
+  private readonly names = new Map<string, string>();
 
   constructor(
     private readonly store: Store,
@@ -60,6 +62,7 @@ export class AlertEngine {
   async handle(event: WatchEvent): Promise<void> {
     const monitorId = event.monitor.id;
     const name = event.monitor.config.name;
+    this.names.set(monitorId, name);
     if (event.type === 'result') {
       if (!event.transition) return;
       const { from, to } = event.transition;
@@ -195,8 +198,7 @@ export class AlertEngine {
         .set({ escalation_step: step, escalated_at: new Date(now).toISOString(), last_notified_at: new Date(now).toISOString() })
         .where('id', '=', alert.id)
         .execute();
-      const monitorName =
-        (await this.store.db.selectFrom('watch_monitors').select('name').where('id', '=', alert.monitor_id).executeTakeFirst())?.name ?? alert.monitor_id;
+      const monitorName = await this.monitorName(alert.monitor_id);
       const targets = steps[step]!.notify;
       await this.log.add(
         now,
@@ -238,8 +240,7 @@ export class AlertEngine {
         .set({ last_notified_at: new Date(now).toISOString() })
         .where('id', '=', alert.id)
         .execute();
-      const monitorName =
-        (await this.store.db.selectFrom('watch_monitors').select('name').where('id', '=', alert.monitor_id).executeTakeFirst())?.name ?? alert.monitor_id;
+      const monitorName = await this.monitorName(alert.monitor_id);
       const step = this.settings.escalation[alert.escalation_step];
       this.queue(
         {
@@ -290,6 +291,13 @@ export class AlertEngine {
     const digest = (await import('node:crypto')).createHash('sha256').update(groupId).digest('hex').slice(0, 24);
     for (const channel of this.settings.channels) await this.outbox.enqueue(channel, message, `vigil-${digest}-${channel}`);
     return batch.length;
+  }
+
+  private async monitorName(id: string): Promise<string> {
+    const known = this.names.get(id);
+    if (known) return known;
+    const row = await this.store.db.selectFrom('watch_monitors').select('name').where('id', '=', id).executeTakeFirst();
+    return row?.name ?? id;
   }
 
   private ackLink(alertId: string, now: number): { ackUrl?: string } {
