@@ -293,6 +293,53 @@ describe('sessions and CSRF', () => {
     expect(after.status).toBe(401);
   });
 
+  it('renews the cookie with the sliding expiry', async () => {
+    const { session } = await login('viewer');
+    const idHash = (await testStore.store.db.selectFrom('sessions').select(['id_hash', 'created_at']).orderBy('created_at', 'desc').executeTakeFirstOrThrow())
+      .id_hash;
+    // Pretend the session was last seen two minutes ago and is about to expire.
+    await testStore.store.db
+      .updateTable('sessions')
+      .set({ last_seen_at: new Date(Date.now() - 120_000).toISOString(), expires_at: new Date(Date.now() + 5_000).toISOString() })
+      .where('id_hash', '=', idHash)
+      .execute();
+    const response = await fetch(`${base}/api/v1/auth/me`, { headers: { cookie: session!.cookie } });
+    expect(response.status).toBe(200);
+    const renewed = response.headers.get('set-cookie') ?? '';
+    expect(renewed).toContain(session!.cookie);
+    expect(Number(/Max-Age=(\d+)/.exec(renewed)?.[1])).toBeGreaterThan(7 * 3600);
+    const row = await testStore.store.db.selectFrom('sessions').select('expires_at').where('id_hash', '=', idHash).executeTakeFirstOrThrow();
+    expect(Date.parse(row.expires_at)).toBeGreaterThan(Date.now() + 7 * 3600_000);
+  });
+
+  it('lets a user change their own language and password; the password change ends their other sessions', async () => {
+    await new AuthService(testStore.store).users.create({ name: 'self.service', role: 'viewer', password: PASSWORD }, 'test');
+    const first = (await login('self.service')).session!;
+    const second = (await login('self.service')).session!;
+    const headers = { cookie: first.cookie, 'x-csrf-token': first.csrf, 'content-type': 'application/json' };
+    const language = await fetch(`${base}/api/v1/auth/me`, { method: 'PATCH', headers, body: JSON.stringify({ locale: 'en', displayName: 'Tự phục vụ' }) });
+    expect(await language.json()).toMatchObject({ locale: 'en', displayName: 'Tự phục vụ', role: 'viewer' });
+    const escalate = await fetch(`${base}/api/v1/auth/me`, { method: 'PATCH', headers, body: JSON.stringify({ role: 'admin' }) });
+    expect(escalate.status).toBe(400);
+    const wrong = await fetch(`${base}/api/v1/auth/password`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ currentPassword: 'nope', newPassword: 'a new long password' }),
+    });
+    expect(wrong.status).toBe(403);
+    const changed = await fetch(`${base}/api/v1/auth/password`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ currentPassword: PASSWORD, newPassword: 'a new long password' }),
+    });
+    expect(changed.status).toBe(200);
+    const fresh = changed.headers.get('set-cookie')!.split(';')[0]!;
+    expect(fresh).not.toBe(first.cookie);
+    expect((await fetch(`${base}/api/v1/auth/me`, { headers: { cookie: second.cookie } })).status).toBe(401);
+    expect((await fetch(`${base}/api/v1/auth/me`, { headers: { cookie: fresh } })).status).toBe(200);
+    expect((await login('self.service', 'a new long password')).status).toBe(200);
+  });
+
   it('a wrong password and an unknown user get the same 401', async () => {
     const wrong = await login('viewer', 'not the password');
     const unknown = await login('nobody', 'not the password');

@@ -17,7 +17,7 @@ import type { UsersTable } from '../store/schema.js';
 import { type AuthUser, RawResponse, type RouteContext, type RouteDefinition, type RouteModule, roleAllows } from './route.js';
 import { routeModules } from './routes/index.js';
 import { createServices, type HttpServices } from './services.js';
-import { CSRF_HEADER, readSessionCookie } from './session-cookie.js';
+import { CSRF_HEADER, readSessionCookie, setSessionCookie } from './session-cookie.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -107,6 +107,7 @@ function guard(route: RouteDefinition, services: HttpServices) {
       const session = secret ? await services.auth.sessions.authenticate(secret) : undefined;
       if (session) {
         user = toAuthUser(session.user, 'session');
+        if (session.renewed && secret) setSessionCookie(request, reply, secret, Date.parse(session.expiresAt) - Date.now());
         request.csrfToken = session.csrfToken;
         if (STATE_CHANGING.has(request.method)) {
           const sent = request.headers[CSRF_HEADER];

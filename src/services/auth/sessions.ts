@@ -16,6 +16,8 @@ export interface ActiveSession {
   user: UsersTable;
   csrfToken: string;
   expiresAt: string;
+  /** The expiry moved on this request: the cookie's lifetime should follow. */
+  renewed: boolean;
 }
 
 /**
@@ -66,6 +68,7 @@ export class SessionService {
       return undefined;
     }
     let expiresAt = row.expires_at;
+    let renewed = false;
     // Sliding renewal, written at most once a minute per session.
     if (now - Date.parse(row.last_seen_at) > 60_000) {
       expiresAt = new Date(Math.min(now + this.policy.idleMs, absoluteEnd)).toISOString();
@@ -74,9 +77,10 @@ export class SessionService {
         .set({ last_seen_at: new Date(now).toISOString(), expires_at: expiresAt })
         .where('id_hash', '=', idHash)
         .execute();
+      renewed = true;
     }
     const { csrf_token, session_created_at: _created, expires_at: _expires, last_seen_at: _seen, ...user } = row;
-    return { user, csrfToken: csrf_token, expiresAt };
+    return { user, csrfToken: csrf_token, expiresAt, renewed };
   }
 
   async destroy(secret: string): Promise<void> {
