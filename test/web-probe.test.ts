@@ -124,7 +124,7 @@ beforeAll(async () => {
       },
     },
   });
-  const options = { resolve: fixture.resolve, requestTimeoutMs: 2_000 };
+  const options = { resolve: fixture.resolve, requestTimeoutMs: 5_000 };
   const started = performance.now();
   good = await collectWebEvidence(`https://${GOOD}/`, fixture.ctx, options);
   goodMs = performance.now() - started;

@@ -45,7 +45,7 @@ function loadX509(): Promise<typeof X509> {
   x509Module ??= (async () => {
     installReflectMetadata();
     const x509 = await import('@peculiar/x509');
-    x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+    x509.cryptoProvider.set(webcrypto as never);
     return x509;
   })();
   return x509Module;

@@ -50,6 +50,7 @@ export interface FetchResult {
 }
 
 const MAX_HEADER_VALUE = 8_192;
+const DRAIN_LIMIT = 16 * 1024;
 
 /**
  * The default resolver: when the context names one (`--resolver HOST:PORT`), a dedicated c-ares
@@ -214,8 +215,10 @@ export class HttpClient {
     let truncated = false;
     let bodyError: ProbeFailure | undefined;
     if (limit <= 0 || method === 'HEAD') {
-      // Dropping the stream closes the connection; cheaper than draining an unknown body.
-      response.body.destroy();
+      // Drain a small unwanted body (a 404 page, a redirect) so the connection is reused — most
+      // sensitive paths answer 404, and a new TLS handshake per path would dominate the run.
+      // Bigger (or stalled) bodies are dropped, which closes the connection.
+      await response.body.dump({ limit: DRAIN_LIMIT, signal }).catch(() => undefined);
     } else {
       const chunks: Buffer[] = [];
       let size = 0;
@@ -291,7 +294,11 @@ function classifyFailure(error: unknown, signal: AbortSignal, total: AbortSignal
   const err = error as { code?: string; message?: string; name?: string; cause?: { code?: string; message?: string } };
   const message = (err?.message ?? String(error)).slice(0, 300);
   if (signal.aborted) {
-    if (total.aborted) return { code: 'timeout-total', message: `request took longer than allowed${inBody ? ' while reading the body' : ''}` };
+    if (total.aborted) {
+      return inBody
+        ? { code: 'timeout-total', message: 'the body took longer than the request time limit' }
+        : { code: 'timeout-headers', message: 'no response headers within the request time limit' };
+    }
     if (extra?.aborted) return { code: 'budget', message: 'time budget for this part of the assessment ran out' };
     return { code: 'aborted', message: 'assessment aborted' };
   }

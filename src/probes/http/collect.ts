@@ -177,10 +177,12 @@ async function collect(url: string, ctx: ProbeContext, options: CollectWebOption
     if (finalFetch && finalUrl !== chain.finalUrl) cookieSources.push({ url: finalUrl, setCookies: finalFetch.exchange.setCookies });
     const cookies = collectCookies(cookieSources);
 
-    // The site lives where the target lands, unless that is another organisation's host (an SSO
-    // login): then the target's own origin, https when it answers.
+    // The site lives where the target lands when that is the same host or its www/apex sibling;
+    // a landing elsewhere (a single sign-on server, another portal) is not the site assessed: then
+    // the target's own origin, https when it answers.
     const finalHost = new URL(finalUrl).hostname;
-    const sameSite = finalHost === target.hostname || (getDomain(finalHost) ?? finalHost) === (getDomain(target.hostname) ?? target.hostname);
+    const bare = (name: string): string => name.toLowerCase().replace(/^www\./, '');
+    const sameSite = bare(finalHost) === bare(target.hostname);
     const httpsOfTarget = endpoints.find((e) => e.label.startsWith('https') && new URL(e.start).hostname === target.hostname && e.outcome !== 'error');
     const siteOrigin = sameSite && !finalPage.error ? new URL(finalUrl).origin : httpsOfTarget ? new URL(httpsOfTarget.start).origin : target.origin;
     if (!sameSite) notes.push(`the target ends on another site (${finalHost}); sensitive paths were probed on ${siteOrigin}`);

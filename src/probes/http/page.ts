@@ -20,7 +20,9 @@ function absolute(value: string | undefined, base: URL): string | undefined {
 }
 
 export function parsePage(html: string, pageUrl: string, headers: Record<string, string> = {}): PageContent {
-  const $ = load(html);
+  // htmlparser2 in HTML mode, not parse5: 2–3× faster on huge pages (a 2 MiB page of 100k elements
+  // is a plausible hostile answer) and spec-level tree fidelity is not needed to list tags.
+  const $ = load(html, { xml: { xmlMode: false, decodeEntities: true } });
   const base = new URL(pageUrl);
   const baseHref = $('base[href]').first().attr('href');
   const resolveBase = baseHref ? new URL(absolute(baseHref, base) ?? base.href) : base;
