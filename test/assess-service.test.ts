@@ -91,6 +91,7 @@ function fakeToolkit(options: FakeOptions = {}): AssessmentToolkit {
       check('web.headers.csp', 'fail', 'web-headers', { observatoryModifier: -25 }),
       check('web.hsts', 'pass', 'web-tls', { observatoryModifier: 0, maxAge: 31_536_000, url: evidence.target }),
     ],
+    resolveHost: async () => ['127.0.0.1'],
     probeTls: async (host, port, ctx) => slow(`${host}:${port}`, ctx, tlsFixture, false),
     checkTls: (_evidence, { idPrefix }) => [check(`${idPrefix}.protocols`, 'pass', 'web-tls'), check(`${idPrefix}.certificate`, 'fail', 'web-tls')],
   };

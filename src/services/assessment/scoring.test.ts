@@ -48,16 +48,20 @@ describe('grade bands (Observatory)', () => {
 });
 
 describe('points model (internet.nl)', () => {
-  it('full/half/little points by severity, warn earns half, fail and error none, info not counted', () => {
+  it('full/half/little points per check id, warn earns half, fail and error none, info not counted', () => {
     const points = pointsScore([
-      result('a', 'pass', 'high', 'mail-auth'),
-      result('b', 'fail', 'medium', 'mail-auth'),
-      result('c', 'warn', 'low', 'mail-auth'),
-      result('d', 'info', 'high', 'mail-auth'),
-      result('e', 'error', 'critical', 'mail-auth'),
-      result('f', 'pass', 'info', 'mail-auth'),
+      result('mail.spf.record', 'pass', 'info', 'mail-auth'), // full
+      result('mail.spf.lookups', 'fail', 'medium', 'mail-auth'), // half
+      result('mail.tls-rpt', 'warn', 'low', 'mail-auth'), // little
+      result('mail.dkim', 'info', 'info', 'mail-auth'), // not counted
+      result('mail.dmarc.record', 'error', 'info', 'mail-auth'), // full, earns nothing
     ]);
     expect(points).toEqual({ earned: 10 + 1, max: 10 + 5 + 2 + 10, counted: 4 });
+  });
+
+  it('ids outside the table weigh by severity, at least half', () => {
+    expect(pointsScore([result('x.new', 'fail', 'low', 'dns')])).toEqual({ earned: 0, max: 5, counted: 1 });
+    expect(pointsScore([result('x.new', 'pass', 'critical', 'dns')])).toEqual({ earned: 10, max: 10, counted: 1 });
   });
 
   it('a check reported per MX counts once at its worst status', () => {
@@ -83,7 +87,7 @@ describe('points model (internet.nl)', () => {
   });
 
   it('no counted results → score 0, grade F', () => {
-    expect(scoreResults([result('x', 'info', 'info', 'dns')])).toMatchObject({ score: 0, grade: 'F', categories: [] });
+    expect(scoreResults([result('dns.caa', 'info', 'info', 'dns')])).toMatchObject({ score: 0, grade: 'F', categories: [] });
   });
 });
 

@@ -50,6 +50,58 @@ export const CATEGORIES: ScoreCategory[] = ['mail-auth', 'mail-transport', 'dns'
 
 export const SEVERITY_POINTS: Record<Severity, number> = { critical: 10, high: 10, medium: 5, low: 2, info: 0 };
 
+/**
+ * Points per sub-test, fixed per check id as internet.nl fixes them per test (a result's own
+ * severity describes its finding — a pass is usually `info` — so it cannot carry the weight).
+ * full = 10: what the directive and every anchor insist on; half = 5: hardening that peers
+ * score less; little = 2: hygiene. Ids not listed weigh by their result's severity (at least 5).
+ */
+export const SUB_TEST_POINTS: Record<string, 10 | 5 | 2> = {
+  'mail.mx': 10,
+  'mail.spf.record': 10,
+  'mail.spf.all': 10,
+  'mail.spf.lookups': 5,
+  'mail.spf.mx-authorised': 5,
+  'mail.dmarc.record': 10,
+  'mail.dmarc.policy': 10,
+  'mail.dmarc.reports': 5,
+  'mail.dkim': 10,
+  'mail.starttls': 10,
+  'mail.tls': 10,
+  'mail.dane': 5,
+  'mail.mta-sts': 5,
+  'mail.tls-rpt': 2,
+  'mail.open-relay': 10,
+  'mail.banner': 2,
+  'mail.plaintext-auth': 5,
+  'mail.webmail': 5,
+  'dns.dnssec': 10,
+  'dns.axfr': 5,
+  'dns.caa': 2,
+  'web.https': 10,
+  'web.hsts': 10,
+  'web.tls.protocols': 10,
+  'web.tls.ciphers': 10,
+  'web.tls.certificate': 10,
+  'web.exposure.git': 10,
+  'web.exposure.env': 10,
+  'web.exposure.backup': 10,
+  'web.exposure.config': 10,
+  'web.exposure.phpinfo': 5,
+  'web.exposure.svn': 10,
+  'web.exposure.directory-listing': 5,
+  'web.exposure.server-status': 5,
+  'web.exposure.logs': 5,
+  'web.admin-panel': 5,
+  'web.cms': 5,
+  'web.disclosure': 2,
+  'web.security-txt': 2,
+};
+
+export function subTestPoints(id: string, severity: Severity): number {
+  return SUB_TEST_POINTS[id] ?? Math.max(5, SEVERITY_POINTS[severity]);
+}
+
 const STATUS_RANK: Record<CheckStatus, number> = { info: 0, pass: 1, warn: 2, error: 3, fail: 4 };
 const SEVERITY_RANK: Record<Severity, number> = { info: 0, low: 1, medium: 2, high: 3, critical: 4 };
 
@@ -149,8 +201,8 @@ export function pointsScore(results: CheckResult[]): { earned: number; max: numb
   let max = 0;
   let counted = 0;
   for (const sub of collapseSubTests(results)) {
-    const points = SEVERITY_POINTS[sub.severity];
-    if (sub.status === 'info' || points === 0) continue;
+    const points = subTestPoints(sub.id, sub.severity);
+    if (sub.status === 'info') continue;
     counted++;
     max += points;
     if (sub.status === 'pass') earned += points;

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import type { CheckResult, ScoreCategory } from '../../checks/types.js';
 import type { VigilConfig } from '../../config/schema.js';
 import type { ProbeContext } from '../../probes/context.js';
@@ -185,7 +186,13 @@ export async function assessWeb(url: string, ctx: ProbeContext, options: AssessO
     const endpoint = httpsEndpointOf(url);
     const [web, tls] = await Promise.all([
       stage(() => toolkit.collectWebEvidence(url, limit.ctx), limit.deadline),
-      stage(() => toolkit.probeTls(endpoint.host, endpoint.port, limit.ctx, { servername: endpoint.host }), limit.deadline),
+      stage(async () => {
+        // The TLS probe connects to an address; resolve the name through the run's resolver.
+        const address = isIP(endpoint.host) ? endpoint.host : (await toolkit.resolveHost(endpoint.host, limit.ctx))[0];
+        if (!address) throw new Error(`${endpoint.host} has no address`);
+        const evidence = await toolkit.probeTls(address, endpoint.port, limit.ctx, { servername: endpoint.host });
+        return { ...evidence, host: endpoint.host };
+      }, limit.deadline),
     ]);
     if (web.ok) checks.push(...runChecks(STAGE_IDS.web, () => toolkit.checkWeb(web.value)));
     else {

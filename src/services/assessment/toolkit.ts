@@ -3,7 +3,7 @@ import { checkTls } from '../../checks/tls/index.js';
 import type { CheckResult } from '../../checks/types.js';
 import { checkWeb } from '../../checks/web/index.js';
 import type { ProbeContext } from '../../probes/context.js';
-import { collectWebEvidence } from '../../probes/http/index.js';
+import { collectWebEvidence, defaultResolver } from '../../probes/http/index.js';
 import type { WebEvidence } from '../../probes/http/types.js';
 import { collectMailTransportEvidence } from '../../probes/smtp/index.js';
 import type { MailTransportEvidence } from '../../probes/smtp/types.js';
@@ -29,6 +29,8 @@ export interface AssessmentToolkit {
   checkDane(dnsEvidence: unknown, transportEvidence: MailTransportEvidence): CheckResult[];
   collectWebEvidence(url: string, ctx: ProbeContext): Promise<WebEvidence>;
   checkWeb(evidence: WebEvidence): CheckResult[];
+  /** Addresses of a host name through the context's resolver (the TLS probe connects by address). */
+  resolveHost(host: string, ctx: ProbeContext): Promise<string[]>;
   probeTls(host: string, port: number, ctx: ProbeContext, options: { servername?: string }): Promise<TlsEvidence>;
   checkTls(evidence: TlsEvidence, options: { idPrefix: string }): CheckResult[];
 }
@@ -73,6 +75,7 @@ export async function loadToolkit(): Promise<AssessmentToolkit> {
     checkDane: (dnsEvidence, transportEvidence) => dnsChecks.checkDane(dnsEvidence, transportEvidence),
     collectWebEvidence: (url, ctx) => collectWebEvidence(url, ctx),
     checkWeb: (evidence) => checkWeb(evidence),
+    resolveHost: (host, ctx) => defaultResolver(ctx)(host),
     probeTls: (host, port, ctx, options) => probeTls(host, port, ctx, options),
     checkTls: (evidence, options) => checkTls(evidence, options),
   };
