@@ -68,6 +68,24 @@ beforeAll(async () => {
       socket.end();
     }),
   );
+  // A peer that only speaks enough TLS to pick TLS_RSA_WITH_3DES_EDE_CBC_SHA (which Node's OpenSSL
+  // cannot offer) in any version, SSLv3 included, and refuses everything else with an alert.
+  ports.legacy3des = await listen(
+    createNetServer((socket) => {
+      socket.on('error', () => undefined);
+      socket.once('data', (hello: Buffer) => {
+        const version = hello.readUInt16BE(9);
+        const sessionIdLength = hello[43]!;
+        const suitesLength = hello.readUInt16BE(44 + sessionIdLength);
+        const suites = new Set<number>();
+        for (let i = 0; i < suitesLength; i += 2) suites.add(hello.readUInt16BE(46 + sessionIdLength + i));
+        if (!suites.has(0x000a)) return socket.end(Buffer.from([0x15, 0x03, 0x01, 0x00, 0x02, 0x02, 0x28]));
+        const body = Buffer.concat([Buffer.from([version >> 8, version & 0xff]), Buffer.alloc(32, 7), Buffer.from([0, 0x00, 0x0a, 0])]);
+        const handshake = Buffer.concat([Buffer.from([0x02, 0, 0, body.length]), body]);
+        socket.end(Buffer.concat([Buffer.from([0x16, version >> 8, version & 0xff, 0, handshake.length]), handshake]));
+      });
+    }),
+  );
   const closed = createNetServer();
   ports.refused = await new Promise<number>((resolve) => closed.listen(0, '127.0.0.1', () => resolve((closed.address() as { port: number }).port)));
   await new Promise<void>((resolve) => closed.close(() => resolve()));
@@ -84,7 +102,7 @@ describe('probeTls + checkTls', () => {
     expect(evidence.reachable).toBe(true);
     expect(evidence.protocols).toMatchObject({
       SSLv2: 'not-testable',
-      SSLv3: 'not-testable',
+      SSLv3: 'rejected',
       TLSv1: 'rejected',
       'TLSv1.1': 'rejected',
       'TLSv1.2': 'accepted',
@@ -105,8 +123,8 @@ describe('probeTls + checkTls', () => {
     expect(cert.chain[0]!.subjectAltNames).toContain('DNS:localhost');
     expect(cert.chain[0]!.fingerprintSha256).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
     expect(Buffer.from(cert.chain[0]!.derBase64, 'base64')[0]).toBe(0x30);
-    // Node's bundled OpenSSL cannot offer 3DES/RC4/export: said, not hidden.
-    expect(evidence.untestedSuites).toEqual(expect.arrayContaining(['DES-CBC3-SHA', 'RC4-SHA']));
+    // 3DES/RC4/export and SSLv3, which Node's OpenSSL cannot offer, were asked with raw hellos: nothing left untested.
+    expect(evidence.untestedSuites).toEqual([]);
     const results = byId(evidence);
     expect(results['web.tls.protocols']!.status).toBe('pass');
     expect(results['web.tls.ciphers']!.status).toBe('warn'); // Node's default list still has TLS_RSA_* (no FS) suites
@@ -131,6 +149,20 @@ describe('probeTls + checkTls', () => {
     expect(results['web.tls.protocols']!.remediation.en).toContain('SSLProtocol -all +TLSv1.2 +TLSv1.3');
     expect(results['web.tls.ciphers']).toMatchObject({ status: 'fail', severity: 'high' });
     expect(results['web.tls.ciphers']!.remediation.vi).toContain('ssl_ciphers');
+  });
+
+  it('SSLv3 and 3DES, which Node cannot offer, are found with raw ClientHellos and fail', async () => {
+    const evidence = await probe(ports.legacy3des!);
+    expect(evidence.protocols).toMatchObject({ SSLv2: 'not-testable', SSLv3: 'accepted', TLSv1: 'accepted', 'TLSv1.2': 'accepted', 'TLSv1.3': 'rejected' });
+    const sslv3 = evidence.ciphers.find((v) => v.version === 'SSLv3')!;
+    expect(sslv3.suites.map((s) => s.name)).toEqual(['DES-CBC3-SHA']);
+    expect(evidence.ciphers.find((v) => v.version === 'TLSv1.2')!.suites[0]).toMatchObject({ iana: 'TLS_RSA_WITH_3DES_EDE_CBC_SHA', strength: 'insecure' });
+    const results = byId(evidence);
+    expect(results['web.tls.protocols']).toMatchObject({ status: 'fail', severity: 'critical' });
+    expect(results['web.tls.protocols']!.detail.en).toContain('SSLv3');
+    expect(results['web.tls.ciphers']).toMatchObject({ status: 'fail', severity: 'high' });
+    expect(results['web.tls.ciphers']!.detail.en).toContain('DES-CBC3-SHA');
+    expect(results['web.tls.certificate']!.status).toBe('error');
   });
 
   it('TLS 1.0/1.1 only: no TLS 1.2 fails web.tls.protocols', async () => {

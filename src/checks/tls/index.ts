@@ -123,7 +123,7 @@ function unreachable(evidence: TlsEvidence): Finding {
 
 export function judgeProtocols(evidence: TlsEvidence, flavour: TlsFlavour): Finding[] {
   const p = evidence.protocols;
-  const accepted = (['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'] as const).filter((v) => p[v] === 'accepted');
+  const accepted = (['SSLv2', 'SSLv3', 'TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'] as const).filter((v) => p[v] === 'accepted');
   if (!evidence.reachable || accepted.length === 0) return [unreachable(evidence)];
   const findings: Finding[] = [];
   const fix = PROTOCOL_FIX[flavour];
@@ -136,6 +136,15 @@ export function judgeProtocols(evidence: TlsEvidence, flavour: TlsFlavour): Find
       remediation: fix,
     });
   }
+  const broken = accepted.filter((v) => v === 'SSLv2' || v === 'SSLv3');
+  if (broken.length) {
+    findings.push({
+      status: 'fail',
+      severity: 'critical',
+      message: text(`Chấp nhận ${broken.join(', ')} (bị phá vỡ, POODLE/DROWN).`, `Accepts ${broken.join(', ')} (broken: POODLE/DROWN).`),
+      remediation: fix,
+    });
+  }
   const old = accepted.filter((v) => v === 'TLSv1' || v === 'TLSv1.1');
   if (old.length) {
     findings.push({
@@ -145,15 +154,16 @@ export function judgeProtocols(evidence: TlsEvidence, flavour: TlsFlavour): Find
       remediation: fix,
     });
   }
+  const untestable = (['SSLv2', 'SSLv3'] as const).filter((v) => p[v] === 'not-testable');
   findings.push({
     status: 'pass',
     severity: 'info',
     message: text(
-      `Giao thức được chấp nhận: ${list}.${p['TLSv1.3'] === 'accepted' ? '' : ' Nên bật thêm TLS 1.3.'} SSLv2/SSLv3 không kiểm tra được bằng OpenSSL của Node.`,
-      `Accepted protocols: ${list}.${p['TLSv1.3'] === 'accepted' ? '' : ' Enabling TLS 1.3 is recommended.'} SSLv2/SSLv3 cannot be tested with Node's OpenSSL.`,
+      `Giao thức được chấp nhận: ${list}.${p['TLSv1.3'] === 'accepted' ? '' : ' Nên bật thêm TLS 1.3.'} Không kiểm tra được: ${untestable.join(', ') || 'không có'}.`,
+      `Accepted protocols: ${list}.${p['TLSv1.3'] === 'accepted' ? '' : ' Enabling TLS 1.3 is recommended.'} Not testable: ${untestable.join(', ') || 'none'}.`,
     ),
   });
-  for (const v of ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'] as const) {
+  for (const v of ['SSLv3', 'TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'] as const) {
     if (p[v] === 'error')
       findings.push({
         status: 'info',
@@ -218,8 +228,8 @@ export function judgeCiphers(evidence: TlsEvidence, flavour: TlsFlavour): Findin
     status: 'pass',
     severity: 'info',
     message: text(
-      `Bộ mã theo phiên bản — ${summary}.${cbc.length ? ` Còn ${cbc.length} bộ mã CBC (chấp nhận được).` : ''}${evidence.untestedSuites.length ? ` Không kiểm tra được bằng OpenSSL này: ${evidence.untestedSuites.length} bộ mã cũ (3DES/RC4/export…).` : ''}`,
-      `Suites per version — ${summary}.${cbc.length ? ` ${cbc.length} CBC suites remain (acceptable).` : ''}${evidence.untestedSuites.length ? ` Not testable with this OpenSSL: ${evidence.untestedSuites.length} legacy suites (3DES/RC4/export…).` : ''}`,
+      `Bộ mã theo phiên bản — ${summary}.${cbc.length ? ` Còn ${cbc.length} bộ mã CBC (chấp nhận được).` : ''}${evidence.untestedSuites.length ? ` Không kiểm tra được: ${evidence.untestedSuites.join(', ')}.` : ''}`,
+      `Suites per version — ${summary}.${cbc.length ? ` ${cbc.length} CBC suites remain (acceptable).` : ''}${evidence.untestedSuites.length ? ` Not testable: ${evidence.untestedSuites.join(', ')}.` : ''}`,
     ),
   });
   return findings;

@@ -12,6 +12,7 @@ import { certificateEvidence } from './certificate.js';
 import { type CipherMeta, cipherMeta, offerableSuites, toCipherSuite } from './ciphers.js';
 import { type AttemptOutcome, attemptHandshake } from './handshake.js';
 import { createLimiter } from './limit.js';
+import { RAW_VERSIONS, type RawOutcome, rawHello } from './raw-hello.js';
 import type { StartTlsProtocol, TlsEvidence, TlsVersion, VersionCiphers, VersionSupport } from './types.js';
 
 export interface ProbeTlsOptions {
@@ -167,7 +168,67 @@ export async function probeTls(host: string, port: number, ctx: ProbeContext, op
   //    server's pick, remove it, repeat until refused. Families run concurrently.
   const accepted = TESTABLE.filter((v) => protocols[v] === 'accepted');
   evidence.ciphers = await Promise.all(accepted.map((v) => enumerateVersion(v, offerable, attempt)));
+
+  // 4. What OpenSSL cannot offer (SSLv3; 3DES/RC4/DES/export/IDEA/SEED suites), asked with
+  //    hand-built ClientHellos that stop at the ServerHello.
+  const raw = (version: number, suites: readonly CipherMeta[]) =>
+    limit(() => {
+      handshakes++;
+      return rawHello({
+        host: address,
+        port: target.port,
+        servername,
+        starttls: options.starttls,
+        version,
+        ciphers: suites.map((s) => Number.parseInt(s.code, 16)),
+        timeoutMs: ctx.connectTimeoutMs,
+        signal,
+      });
+    });
+  const legacy = untested.filter((s) => s.minVersion !== 'TLSv1.3');
+  const sslv3Suites = [...offerable, ...untested].filter((s) => s.minVersion === 'SSLv3');
+  const rawVersions = ['SSLv3', 'TLSv1', 'TLSv1.1', 'TLSv1.2'] as const;
+  const rawResults = await Promise.all(rawVersions.map((v) => rawEliminate(RAW_VERSIONS[v], v === 'SSLv3' ? sslv3Suites : legacy, raw)));
+  let legacyComplete = true;
+  rawVersions.forEach((v, i) => {
+    const result = rawResults[i]!;
+    if (result.error) legacyComplete = false;
+    if (v === 'SSLv3') protocols.SSLv3 = result.accepted.length > 0 ? 'accepted' : result.error ? 'error' : 'rejected';
+    if (result.accepted.length === 0) return;
+    protocols[v] = 'accepted';
+    evidence.reachable = true;
+    let entry = evidence.ciphers.find((c) => c.version === v);
+    if (!entry) {
+      entry = { version: v, suites: [], incomplete: v === 'SSLv3' ? undefined : true };
+      evidence.ciphers.push(entry);
+    }
+    entry.suites.push(...result.accepted.map(toCipherSuite));
+  });
+  evidence.ciphers.sort((a, b) => TLS_VERSION_ORDER.indexOf(a.version) - TLS_VERSION_ORDER.indexOf(b.version));
+  evidence.untestedSuites = (legacyComplete ? untested.filter((s) => s.minVersion === 'TLSv1.3') : untested).map((s) => s.name);
   return done();
+}
+
+const TLS_VERSION_ORDER: readonly TlsVersion[] = ['SSLv2', 'SSLv3', 'TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
+
+/** Elimination with raw hellos: accepted only when the server answers with exactly this version. */
+async function rawEliminate(
+  version: number,
+  candidates: readonly CipherMeta[],
+  raw: (version: number, suites: readonly CipherMeta[]) => Promise<RawOutcome>,
+): Promise<{ accepted: CipherMeta[]; error?: string }> {
+  let remaining = [...candidates];
+  const accepted: CipherMeta[] = [];
+  while (remaining.length > 0) {
+    const outcome = await raw(version, remaining);
+    if (outcome.kind === 'error') return { accepted, error: outcome.reason };
+    if (outcome.kind === 'rejected' || outcome.version !== version) return { accepted };
+    const chosen = remaining.find((s) => Number.parseInt(s.code, 16) === outcome.cipher);
+    if (!chosen) return { accepted, error: `server chose 0x${outcome.cipher.toString(16)}, which was not offered` };
+    accepted.push(chosen);
+    remaining = remaining.filter((s) => s !== chosen);
+  }
+  return { accepted };
 }
 
 type Attempt = (min: SecureVersion, max: SecureVersion, ciphers: string) => Promise<AttemptOutcome>;

@@ -3,7 +3,7 @@
  * so it can be stored with the run and fed to the pure checks in src/checks/tls.
  */
 
-/** Protocol versions vigil reports on. SSLv2/SSLv3 are always `not-testable` (Node's OpenSSL cannot offer them). */
+/** Protocol versions vigil reports on. SSLv3 is asked with a raw ClientHello (raw-hello.ts); SSLv2 is always `not-testable`. */
 export type TlsVersion = 'SSLv2' | 'SSLv3' | 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
 export const TLS_VERSIONS: readonly TlsVersion[] = ['SSLv2', 'SSLv3', 'TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
 
@@ -104,7 +104,7 @@ export interface TlsEvidence {
   /** What a default handshake (everything offered) negotiated. */
   negotiated?: { protocol: string; cipher: string; keyExchangeGroup?: string | undefined } | undefined;
   ciphers: VersionCiphers[];
-  /** Suites of interest this OpenSSL build cannot offer, so their support is unknown (3DES, RC4, export…). */
+  /** Suites whose support is unknown: neither this OpenSSL build nor the raw ClientHello probe could ask about them (empty when all went well). */
   untestedSuites: string[];
   certificate?: CertificateEvidence | undefined;
   handshakes: number;
