@@ -14,6 +14,7 @@ import type { Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate, constants as zlibConstants } from 'node:zlib';
 import { Agent, buildConnector, request } from 'undici';
 import { mappedEndpoint, type ProbeContext } from '../context.js';
+import { DnsClient } from '../dns/index.js';
 import type { HttpExchange, HttpTlsFacts, ProbeFailure } from './types.js';
 
 export type ResolveHost = (host: string) => Promise<string[]>;
@@ -53,22 +54,22 @@ const MAX_HEADER_VALUE = 8_192;
 const DRAIN_LIMIT = 16 * 1024;
 
 /**
- * The default resolver: when the context names one (`--resolver HOST:PORT`), a dedicated c-ares
- * resolver pointed at it (so `ctx.resolver` is always honoured even before vigil's own DNS client is
- * wired in by passing `resolve`); otherwise the system's lookup, as the user asked.
+ * The default resolver: when the context names one (`--resolver HOST:PORT`), vigil's own DNS
+ * client pointed at it (src/probes/dns: bounded time, typed outcomes) — never the system's;
+ * otherwise the system's lookup (which also honours /etc/hosts), as the user asked.
  */
 export function defaultResolver(ctx: ProbeContext): ResolveHost {
   if (ctx.resolver) {
-    const server = ctx.resolver.host.includes(':') ? `[${ctx.resolver.host}]:${ctx.resolver.port}` : `${ctx.resolver.host}:${ctx.resolver.port}`;
-    const resolver = new dnsPromises.Resolver({ timeout: ctx.dnsTimeoutMs, tries: Math.max(1, ctx.dnsRetries + 1) });
-    resolver.setServers([server]);
+    const client = DnsClient.fromContext(ctx);
     return async (host) => {
-      const v4 = await resolver.resolve4(host).catch((error: NodeJS.ErrnoException) => {
-        if (error.code === 'ENODATA' || error.code === 'ENOTFOUND') return [] as string[];
-        throw error;
-      });
-      if (v4.length > 0) return v4;
-      return resolver.resolve6(host);
+      const v4 = await client.query(host, 'A', { dnssec: false });
+      const addresses = v4.records.filter((r) => r.type === 'A').map((r) => String(r.data));
+      if (addresses.length > 0) return addresses;
+      if (v4.outcome !== 'answer' && v4.outcome !== 'nodata') throw new Error(`${v4.outcome}${v4.reason ? ` (${v4.reason})` : ''} from ${v4.server}`);
+      const v6 = await client.query(host, 'AAAA', { dnssec: false });
+      const v6Addresses = v6.records.filter((r) => r.type === 'AAAA').map((r) => String(r.data));
+      if (v6Addresses.length > 0) return v6Addresses;
+      throw new Error(`no A/AAAA record (${v6.outcome}) from ${v6.server}`);
     };
   }
   return async (host) => (await dnsPromises.lookup(host, { all: true })).map((entry) => entry.address);
