@@ -13,7 +13,13 @@ export type { PageDefinition, PageProps } from './types';
  */
 export const pages: PageDefinition[] = [
   { id: 'overview', path: '/', title: { vi: 'Tổng quan', en: 'Overview' }, icon: 'overview' },
-  { id: 'assessment', path: '/assessment', title: { vi: 'Đánh giá', en: 'Assessment' }, icon: 'assessment' },
+  {
+    id: 'assessment',
+    path: '/assessment',
+    title: { vi: 'Đánh giá', en: 'Assessment' },
+    icon: 'assessment',
+    component: lazy(() => import('./assessment/AssessmentPage')),
+  },
   { id: 'leaks', path: '/leaks', title: { vi: 'Lộ lọt', en: 'Leaks' }, icon: 'leaks' },
   { id: 'watch', path: '/watch', title: { vi: 'Giám sát', en: 'Watch' }, icon: 'watch' },
   { id: 'incidents', path: '/incidents', title: { vi: 'Sự cố', en: 'Incidents' }, icon: 'incidents' },

@@ -1,0 +1,117 @@
+import { useCallback, useEffect, useState } from 'react';
+import { apiGet } from '../../api';
+
+export type CheckStatus = 'pass' | 'warn' | 'fail' | 'info' | 'error';
+
+export interface Category {
+  category: string;
+  score: number;
+  grade: string;
+}
+
+export interface TargetSummary {
+  target: string;
+  kind: 'mail' | 'web';
+  name: string | null;
+  score: number;
+  grade: string;
+  categories: Category[];
+  cap?: { grade: string; sslLabs: string; reasons: string[] };
+  errors: string[];
+  failedChecks: number;
+  worst: { id: string; status: CheckStatus; severity: string; title: { vi: string; en: string }; subject?: string }[];
+}
+
+export interface RunSummary {
+  id: string;
+  kind: 'org' | 'mail' | 'web';
+  scope: string;
+  organisation: string;
+  status: 'running' | 'done' | 'failed';
+  startedAt: string;
+  finishedAt: string | null;
+  score: number | null;
+  grade: string | null;
+  targetCount: number;
+  failedChecks: number;
+}
+
+export interface RunDetail extends RunSummary {
+  targets: TargetSummary[];
+}
+
+export interface Check {
+  id: string;
+  status: CheckStatus;
+  severity: string;
+  category: string;
+  title: string;
+  detail: string;
+  remediation: string;
+  evidence: Record<string, unknown>;
+  references: string[];
+  subject?: string;
+}
+
+export interface Change {
+  id: string;
+  subject?: string;
+  title: string;
+  severity: string;
+  before: string | null;
+  after: string | null;
+}
+
+export interface Diff {
+  previousRunId: string | null;
+  previousStartedAt: string | null;
+  scoreBefore: number | null;
+  scoreAfter: number;
+  newFailures: Change[];
+  fixed: Change[];
+  changed: Change[];
+}
+
+export interface TrendPoint {
+  runId: string;
+  startedAt: string;
+  score: number;
+  grade: string;
+}
+
+/** Load a resource; `reload()` fetches it again. `path` null = nothing to load yet. */
+export function useResource<T>(path: string | null, query?: Record<string, string | number | undefined>) {
+  const [data, setData] = useState<T | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const key = JSON.stringify(query ?? {});
+  const reload = useCallback(() => {
+    if (!path) return;
+    const controller = new AbortController();
+    apiGet<T>(path, JSON.parse(key), controller.signal)
+      .then((value) => {
+        setData(value);
+        setError(null);
+      })
+      .catch((e: Error) => {
+        if (e.name !== 'AbortError') setError(e.message);
+      });
+    return () => controller.abort();
+  }, [path, key]);
+  useEffect(() => reload(), [reload]);
+  return { data, error, reload };
+}
+
+export function formatTime(iso: string, language: string): string {
+  return new Date(iso).toLocaleString(language === 'en' ? 'en-GB' : 'vi-VN', { dateStyle: 'short', timeStyle: 'short' });
+}
+
+export function gradeTone(grade: string | null): 'ok' | 'warn' | 'fail' | 'info' {
+  if (!grade) return 'info';
+  if (grade.startsWith('A')) return 'ok';
+  if (grade.startsWith('B') || grade.startsWith('C')) return 'warn';
+  return 'fail';
+}
+
+export function statusTone(status: string): 'ok' | 'warn' | 'fail' | 'info' | 'unknown' {
+  return status === 'pass' ? 'ok' : status === 'warn' ? 'warn' : status === 'fail' ? 'fail' : status === 'error' ? 'unknown' : 'info';
+}
