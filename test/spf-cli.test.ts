@@ -37,7 +37,7 @@ function vigil(args: string[]): Promise<{ code: number | null; stdout: string; s
   });
 }
 
-const resolver = () => ['--resolver', `127.0.0.1:${server.port}`, '--dns-timeout', '300'];
+const resolver = () => ['--resolver', `127.0.0.1:${server.port}`, '--dns-timeout', '1000'];
 
 type Run = Awaited<ReturnType<typeof vigil>>;
 const runs: Record<string, Run & { ms: number }> = {};

@@ -28,7 +28,7 @@ describe.each(scenarios.map((s) => [s.description, s] as const))('%s', (_descrip
 
   it.each(scenario.cases.map((c) => [c.name, c] as const))('%s', async (_name, testCase) => {
     // A fresh client per case: its cache must not carry answers between cases.
-    const dns = new DnsClient({ server: { host: '127.0.0.1', port: server.port }, timeoutMs: 250, retries: 0 });
+    const dns = new DnsClient({ server: { host: '127.0.0.1', port: server.port }, timeoutMs: 1500, retries: 0 });
     const evaluation = await checkHost({ ip: testCase.host, sender: testCase.mailfrom, helo: testCase.helo }, dns);
     const context = `${testCase.name}: got ${evaluation.result} (${evaluation.reason ?? ''})\n${evaluation.trace.map((t) => `${'  '.repeat(t.depth)}${t.message}`).join('\n')}`;
     expect(testCase.results, context).toContain(evaluation.result);

@@ -56,7 +56,7 @@ afterAll(async () => {
   await server.stop();
 });
 
-function rawUdp(bytes: Buffer, timeoutMs = 500): Promise<Buffer | undefined> {
+function rawUdp(bytes: Buffer, timeoutMs = 1500): Promise<Buffer | undefined> {
   return new Promise((resolve) => {
     const socket = createSocket('udp4');
     const timer = setTimeout(() => {
@@ -72,7 +72,7 @@ function rawUdp(bytes: Buffer, timeoutMs = 500): Promise<Buffer | undefined> {
   });
 }
 
-function rawTcp(bytes: Buffer, timeoutMs = 1000): Promise<Buffer | undefined> {
+function rawTcp(bytes: Buffer, timeoutMs = 2000): Promise<Buffer | undefined> {
   return new Promise((resolve) => {
     const socket = connect(server.port, '127.0.0.1');
     let buffered = Buffer.alloc(0);

@@ -102,7 +102,8 @@ describe('checkMailDns on fixture evidence', () => {
     ['mail.spf.record', (e) => (e.spf.records = ['v=spf1 -all', 'v=spf1 mx -all']), 'fail'],
     ['mail.spf.record', (e) => (e.spf.records = ['v=spf1 ip4:192.0.2.300 -all']), 'fail'],
     ['mail.spf.all', (e) => (e.spf.analysis!.result = 'pass'), 'fail'],
-    ['mail.spf.all', (e) => (e.spf.analysis!.result = 'neutral'), 'warn'],
+    ['mail.spf.all', (e) => (e.spf.analysis!.result = 'neutral'), 'fail'],
+    ['mail.spf.mx-authorised', (e) => (e.spf.authorisations[0]!.result = 'softfail'), 'fail'],
     ['mail.spf.lookups', (e) => Object.assign(e.spf.analysis!, { lookups: 14 }), 'fail'],
     ['mail.spf.lookups', (e) => Object.assign(e.spf.analysis!, { voidLookups: 3 }), 'fail'],
     ['mail.spf.lookups', (e) => Object.assign(e.spf.analysis!, { result: 'permerror', reason: 'include loop: a → b → a' }), 'fail'],
@@ -173,6 +174,16 @@ describe('checkMailDns on fixture evidence', () => {
     expect(byId(results, 'mail.dmarc.record').detail.en).toMatch(/timeout \(no answer within 300 ms\)/);
     expect(byId(results, 'dns.caa').status).toBe('error');
     expect(results.filter((r) => r.status === 'error').map((r) => r.id)).toEqual(['mail.dmarc.record', 'mail.dmarc.policy', 'mail.dmarc.reports', 'dns.caa']);
+  });
+
+  it('recognises a null MX as a deliberate "no mail" domain', () => {
+    const e = good();
+    e.mx.hosts = [
+      { exchange: '', preference: 0, addresses: [], a: { name: '.', type: 'A', outcome: 'nodata' }, aaaa: { name: '.', type: 'AAAA', outcome: 'nodata' } },
+    ];
+    expect(statusOf(e, 'mail.mx')).toBe('pass');
+    e.mx.hosts.push(good().mx.hosts[0]!);
+    expect(statusOf(e, 'mail.mx')).toBe('fail');
   });
 
   it('judges a subdomain by the organisational record’s sp=', () => {

@@ -65,7 +65,7 @@ export function checkMx(e: MailDnsEvidence): CheckResult {
     if (hosts.length === 1) {
       return result(
         MX,
-        'info',
+        'pass',
         'info',
         text(`${e.domain} khai báo null MX: tên miền không nhận thư (RFC 7505).`, `${e.domain} publishes a null MX: it receives no mail (RFC 7505).`),
         evidence,
@@ -243,9 +243,10 @@ export function checkSpfAll(e: MailDnsEvidence): CheckResult {
         hardFail,
       );
     case 'neutral':
+      // internet.nl and checkdmarc fail "?all" (and a missing "all"): the policy says nothing.
       return result(
         SPF_ALL,
-        'warn',
+        'fail',
         'medium',
         text(
           `Với IP không được liệt kê, SPF trả "neutral" (${last ? `"${last.qualifier}all"` : 'thiếu "all"'}): không chặn giả mạo.`,
@@ -430,13 +431,14 @@ export function checkSpfAuthorised(e: MailDnsEvidence): CheckResult {
     );
   }
   if (mxBad.length > 0) {
+    // In small agencies the MX is usually also the outgoing server: an MX that SPF rejects is a finding.
     return result(
       SPF_AUTHORISED,
-      'warn',
+      'fail',
       'medium',
       text(
-        `MX không qua SPF: ${describe(mxBad)} — nếu các máy này cũng gửi thư đi, thư sẽ bị từ chối.`,
-        `MX hosts do not pass SPF: ${describe(mxBad)} — if they also send mail, it will be rejected.`,
+        `MX không qua SPF: ${describe(mxBad)} — thư gửi đi từ các máy này sẽ bị từ chối hoặc vào thư rác.`,
+        `MX hosts do not pass SPF: ${describe(mxBad)} — mail they send will be rejected or marked as spam.`,
       ),
       evidence,
       add(mxBad),
