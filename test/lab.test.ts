@@ -100,19 +100,21 @@ async function bodyOf(response: IncomingMessage): Promise<string> {
 
 describe('lab organisation (default world)', () => {
   let lab: RunningLab;
-  let startMs = 0;
+  /** CPU time of the start (wall time depends on how loaded the 2-core machine is). */
+  let startCpuMs = 0;
 
   beforeAll(async () => {
-    const t0 = performance.now();
+    const before = process.cpuUsage();
     lab = await startLab();
-    startMs = performance.now() - t0;
+    const used = process.cpuUsage(before);
+    startCpuMs = (used.user + used.system) / 1_000;
   });
   afterAll(async () => {
     await lab?.stop();
   });
 
   it('starts quickly and maps every service of every host', () => {
-    expect(startMs).toBeLessThan(10_000);
+    expect(startCpuMs).toBeLessThan(5_000);
     expect(lab.resolver.host).toBe('127.0.10.53');
     expect(lab.portMap['127.0.10.53:53']).toBe(lab.resolver.port);
     expect(lab.portMap['127.0.10.10:25']).toBeGreaterThan(0);
