@@ -246,6 +246,14 @@ describe('hostile peers: the run finishes within its limits', () => {
     expect(byId(results, 'web.exposure.backup').status).toBe('pass');
   });
 
+  it('the whole-run budget ends a stalled target early with partial evidence', async () => {
+    const { evidence, results, ms } = await assess('https://slowpath.vigil.test/.env', { ...options, requestTimeoutMs: 10_000, runBudgetMs: 1_000 });
+    expect(ms).toBeLessThan(5_000);
+    expect(evidence.chain.error?.code).toBe('budget');
+    expect(byId(results, 'web.headers.csp').status).toBe('error');
+    expect(byId(results, 'web.headers.csp').detail.en).toContain('budget');
+  });
+
   it('a path budget that runs out reports unchecked paths as errors, quickly', async () => {
     const { evidence, results, ms } = await assess('https://slowpath.vigil.test/', { ...hostile, pathBudgetMs: 300, pathConcurrency: 1 });
     expect(ms).toBeLessThan(20_000);

@@ -37,7 +37,7 @@ export interface CollectWebOptions {
   pathConcurrency?: number;
   /** Time for the whole sensitive-path phase. Default 45 s. */
   pathBudgetMs?: number;
-  /** The whole collection. Default 120 s. */
+  /** The whole collection. Default 90 s (below the assessment's 120 s per-target limit, so partial evidence comes back). */
   runBudgetMs?: number;
   /** Probe the www/apex sibling endpoints too (pshtt). Default true. */
   includeWww?: boolean;
@@ -131,7 +131,7 @@ async function collect(url: string, ctx: ProbeContext, options: CollectWebOption
     pathBudgetMs: options.pathBudgetMs ?? 45_000,
     pathConcurrency: options.pathConcurrency ?? 8,
   };
-  const runBudget = AbortSignal.timeout(options.runBudgetMs ?? 120_000);
+  const runBudget = AbortSignal.timeout(options.runBudgetMs ?? 90_000);
   const client = new HttpClient(ctx, {
     requestTimeoutMs,
     bodyIdleTimeoutMs: options.bodyIdleTimeoutMs ?? requestTimeoutMs,
@@ -204,6 +204,10 @@ async function collect(url: string, ctx: ProbeContext, options: CollectWebOption
     };
 
     const siteReachable = !finalPage.error || endpoints.some((e) => e.outcome === 'ok' && new URL(e.start).origin === siteOrigin);
+    if (runBudget.aborted) {
+      notes.push('the run budget ran out: sensitive paths, CORS, error page and security.txt were not probed');
+      return evidence;
+    }
     if (!siteReachable) {
       notes.push('the site did not answer: sensitive paths, CORS, error page and security.txt were not probed');
       return evidence;
