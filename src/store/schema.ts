@@ -257,5 +257,91 @@ export interface AssessmentTables {
   assessment_checks: AssessmentChecksTable;
 }
 
+export interface LeakSourcesTable {
+  id: string;
+  name: string;
+  title: string;
+  breach_date: string | null;
+  added_date: string;
+  /** Unique addresses in the whole source (HIBP's PwnCount). */
+  pwn_count: number;
+  /** The organisation's accounts in it. */
+  org_count: number;
+  /** JSON array, e.g. ["Email addresses","Passwords"]. */
+  data_classes: string;
+  /** JSON: { verified, fabricated, sensitive, spamList, malware, stealerLog }. */
+  flags: string;
+  /** JSON census of the scan. */
+  census: string | null;
+}
+
+export interface LeakFilesTable {
+  source_id: string;
+  /** sha256:size of the file: the same bytes are imported once. */
+  file_key: string;
+  path: string;
+  size: number;
+  checkpoint_offset: number;
+  completed_at: string | null;
+}
+
+export interface LeakAccountsTable {
+  email: string;
+  org_domain: string;
+  first_seen: string;
+  last_seen: string;
+  severity: string;
+  severity_rank: number;
+  password_kind: string;
+  password_mask: string | null;
+  /** HMAC-SHA-256 under the installation secret; never the password. */
+  password_fingerprint: string | null;
+  state: string;
+  state_changed_at: string;
+  staff_name: string | null;
+  staff_email: string | null;
+  unit: string | null;
+  assigned_unit: string | null;
+}
+
+export interface LeakAccountSourcesTable {
+  email: string;
+  source_id: string;
+  severity: string;
+  severity_rank: number;
+  password_kind: string;
+  password_mask: string | null;
+  password_fingerprint: string | null;
+  url: string | null;
+  seen_at: string;
+}
+
+export interface LeakStateHistoryTable {
+  id: Generated<number>;
+  email: string;
+  from_state: string | null;
+  to_state: string;
+  actor: string;
+  at: string;
+  note: string | null;
+}
+
+export interface LeakNotificationsTable {
+  email: string;
+  source_id: string;
+  sent_at: string;
+  to_address: string;
+  message_id: string | null;
+}
+
+export interface LeaksTables {
+  leak_sources: LeakSourcesTable;
+  leak_files: LeakFilesTable;
+  leak_accounts: LeakAccountsTable;
+  leak_account_sources: LeakAccountSourcesTable;
+  leak_state_history: LeakStateHistoryTable;
+  leak_notifications: LeakNotificationsTable;
+}
+
 // Capabilities extend this interface with their own table interfaces.
-export interface Database extends FoundationTables, WatchTables, AssessmentTables {}
+export interface Database extends FoundationTables, LeaksTables, WatchTables, AssessmentTables {}

@@ -4,6 +4,10 @@ import { VigilError } from '../../errors.js';
 import { exportMatches } from '../../leaks/export.js';
 import { generateCombolist } from '../../leaks/generate.js';
 import { type ScanResult, scanPaths } from '../../leaks/scan/engine.js';
+import { configPath, requireSection } from '../../config/load.js';
+import { importLeaks } from '../../leaks/import/importer.js';
+import { loadStaffDirectory, StaffDirectory } from '../../leaks/import/staff.js';
+import { assignUnit, LEAK_STATES, listAccounts, setState, STATE_LABELS, type LeakState } from '../../leaks/triage/triage.js';
 import type { CliContext, RegisterCommand } from '../context.js';
 
 function collect(value: string, previous: string[]): string[] {
@@ -155,5 +159,90 @@ export const register: RegisterCommand = (program, ctx) => {
         govVn: truth.categories['gov.vn'].size,
       };
       ctx.print(command, summary, () => `Đã tạo / wrote ${options.out}: ${truth.lines} lines, ${truth.org.size} organisation addresses planted`);
+    });
+
+  leaks
+    .command('import')
+    .description('import leak files as a source: the organisation’s accounts with severity, masked password and fingerprint (never the password)')
+    .argument('<paths...>', 'files, folders or archives')
+    .requiredOption('--source <name>', 'name of the leak source (e.g. "Combolist 2026-11")')
+    .option('--title <title>', 'a longer title for the source')
+    .option('--breach-date <date>', 'when the breach happened (YYYY-MM-DD)')
+    .option('--workers <n>', 'worker threads (default: the cores)', (v) => Number.parseInt(v, 10))
+    .action(async (paths: string[], options: { source: string; title?: string; breachDate?: string; workers?: number }, command: Command) => {
+      const loaded = await ctx.config(command);
+      const mail = requireSection(loaded, 'mail');
+      const staff = loaded.config.staff ? loadStaffDirectory(configPath(loaded, loaded.config.staff.directory), mail.domains) : StaffDirectory.empty();
+      const store = await ctx.store(command);
+      const bar = progressBar('Nhập / import');
+      let summary: Awaited<ReturnType<typeof importLeaks>>;
+      try {
+        summary = await importLeaks(store, paths, {
+          source: options.source,
+          ...(options.title ? { title: options.title } : {}),
+          ...(options.breachDate ? { breachDate: options.breachDate } : {}),
+          orgDomains: mail.domains,
+          staff,
+          actor: process.env.USER ? `cli:${process.env.USER}` : 'cli',
+          ...(options.workers !== undefined ? { workers: options.workers } : {}),
+          onProgress: bar.update,
+        });
+      } finally {
+        bar.stop();
+      }
+      ctx.print(command, summary, () =>
+        [
+          `Nguồn / source: ${summary.source}`,
+          ...summary.files.map((f) => `  ${f.path}: ${f.skipped ? 'đã nhập trước đó / already imported' : `${f.accounts} tài khoản / accounts`}`),
+          `Tài khoản mới / new accounts: ${summary.newAccounts}   mở lại / reopened: ${summary.reopened}   (${summary.durationMs} ms${summary.accountsPerSecond ? `, ${summary.accountsPerSecond} accounts/s written` : ''})`,
+        ].join('\n'),
+      );
+    });
+
+  leaks
+    .command('accounts')
+    .description('list leaked accounts of the organisation')
+    .option('--state <state>', `filter by state (${LEAK_STATES.join(', ')})`)
+    .option('--unit <unit>', 'filter by unit')
+    .option('--severity <severity>', 'filter by severity (address, hashed, plaintext, stealer)')
+    .option('--source <name>', 'filter by source')
+    .action(async (options: { state?: string; unit?: string; severity?: string; source?: string }, command: Command) => {
+      const store = await ctx.store(command);
+      const rows = await listAccounts(store, options);
+      ctx.print(command, rows, () =>
+        rows.length === 0
+          ? 'Không có tài khoản / no accounts'
+          : rows
+              .map(
+                (r) =>
+                  `${r.email.padEnd(36)} ${(STATE_LABELS[r.state as LeakState]?.vi ?? r.state).padEnd(24)} ${r.severity.padEnd(9)} ${(r.passwordMask ?? '').padEnd(16)} ${r.unit ?? ''}  [${r.sources.join(', ')}]`,
+              )
+              .join('\n'),
+      );
+    });
+
+  leaks
+    .command('set-state')
+    .description('move accounts to a triage state (bulk); every move is logged with who and when')
+    .argument('<state>', LEAK_STATES.join(' | '))
+    .argument('<emails...>', 'accounts')
+    .option('--note <text>', 'a note for the history')
+    .option('--actor <name>', 'who does it (default: $USER)')
+    .action(async (state: string, emails: string[], options: { note?: string; actor?: string }, command: Command) => {
+      const store = await ctx.store(command);
+      const result = await setState(store, emails, state, options.actor ?? `cli:${process.env.USER ?? 'unknown'}`, options.note);
+      ctx.print(command, result, () => [`Đã chuyển / moved: ${result.changed.length}`, ...result.refused.map((r) => `  ! ${r.email}: ${r.reason}`)].join('\n'));
+      if (result.refused.length > 0) process.exitCode = 1;
+    });
+
+  leaks
+    .command('assign')
+    .description('assign accounts to a unit')
+    .argument('<unit>', 'unit name')
+    .argument('<emails...>', 'accounts')
+    .action(async (unit: string, emails: string[], _options, command: Command) => {
+      const store = await ctx.store(command);
+      const n = await assignUnit(store, emails, unit, `cli:${process.env.USER ?? 'unknown'}`);
+      ctx.print(command, { assigned: n, unit }, () => `Đã giao / assigned ${n} → ${unit}`);
     });
 };
