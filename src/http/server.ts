@@ -12,6 +12,7 @@ import { isVigilError, VigilError } from '../errors.js';
 import { InProcessJobQueue } from '../jobs/in-process.js';
 import type { JobQueue } from '../jobs/queue.js';
 import { type AuthOptions, AuthService } from '../services/auth/auth-service.js';
+import { dummyPasswordHash } from '../services/auth/passwords.js';
 import type { Store } from '../store/store.js';
 import type { UsersTable } from '../store/schema.js';
 import { type AuthUser, RawResponse, type RouteContext, type RouteDefinition, type RouteModule, roleAllows } from './route.js';
@@ -316,7 +317,8 @@ export async function buildApp(
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '';
     // The dashboard routes in the browser: /leaks/123 is index.html's business, not a 404.
-    if (hasDashboard && (request.method === 'GET' || request.method === 'HEAD') && !path.startsWith('/api/') && !/\.[a-z0-9]+$/i.test(path)) {
+    const isApi = path === '/api' || path.startsWith('/api/');
+    if (hasDashboard && (request.method === 'GET' || request.method === 'HEAD') && !isApi && !/\.[a-z0-9]+$/i.test(path)) {
       return reply.header('cache-control', 'no-cache').sendFile('index.html');
     }
     return reply.code(404).send({ error: 'api.not-found', message: `no route ${request.method} ${path}` });
@@ -354,6 +356,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       await services.jobs.start();
       stops.unshift(() => services.jobs.stop(5_000));
     }
+    // Compute the stand-in hash for unknown user names now, so the first such login is not
+    // measurably slower than a wrong password (which would tell who exists).
+    await dummyPasswordHash();
     const purge = setInterval(() => void services.auth.sessions.purgeExpired().catch(() => undefined), 3600_000);
     purge.unref();
     stops.unshift(async () => clearInterval(purge));
