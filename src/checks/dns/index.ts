@@ -130,7 +130,7 @@ export function checkCaa(e: MailDnsEvidence): CheckResult {
   if (!e.caa.foundAt || !first) {
     return result(
       CAA,
-      'warn',
+      'fail',
       'low',
       text('Không có bản ghi CAA: CA nào cũng có thể cấp chứng thư cho tên miền.', 'No CAA records: any CA may issue certificates for the domain.'),
       evidence,

@@ -149,7 +149,8 @@ describe('checkMailDns on fixture evidence', () => {
     ['dns.dnssec', (e) => Object.assign(e.dnssec, { soa: ok('d', 'SOA'), mx: ok('d', 'MX'), dnskeyCount: 0 }), 'fail'],
     ['dns.dnssec', (e) => Object.assign(e.dnssec, { soa: ok('d', 'SOA'), mx: ok('d', 'MX') }), 'fail'],
     ['dns.axfr', (e) => (e.axfr[0]!.outcome = 'transferred'), 'fail'],
-    ['dns.caa', (e) => Object.assign(e.caa, { records: [], foundAt: undefined }), 'warn'],
+    ['dns.caa', (e) => Object.assign(e.caa, { records: [], foundAt: undefined }), 'fail'],
+    ['dns.caa', (e) => (e.caa.records = [{ flags: 0, tag: 'iodef', value: 'mailto:x@y.test' }]), 'warn'],
   ];
   it.each(failures.map(([id, mutate, expected], i) => [`${id} #${i}`, id, mutate, expected] as const))(
     '%s reports the problem',
