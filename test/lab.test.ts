@@ -4,6 +4,7 @@ import { type IncomingMessage, request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type PeerCertificate, type TLSSocket } from 'node:tls';
+import { createTransport } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema } from '../src/config/schema.js';
 import { type RunningLab, startLab } from '../src/lab/index.js';
@@ -362,6 +363,21 @@ describe('lab organisation (default world)', () => {
     expect(await resolver.resolveMx('so-demo.gov.vn.test')).toEqual([{ priority: 5, exchange: 'mx.attacker.test' }]);
     lab.control.setDnsRecords([{ name: 'so-demo.gov.vn.test', type: 'MX', data: { preference: 10, exchange: 'mx.so-demo.gov.vn.test' } }]);
     expect(await resolver.resolveMx('so-demo.gov.vn.test')).toEqual([{ priority: 10, exchange: 'mx.so-demo.gov.vn.test' }]);
+  });
+
+  it('takes notifications sent through the configured server and shows them (never delivers)', async () => {
+    const smtp = lab.organisationConfig().notifications!.smtp!;
+    const transport = createTransport({ host: smtp.host, port: smtp.port, secure: false, ignoreTLS: true });
+    await transport.sendMail({ from: smtp.from, to: 'binh.tt@so-demo.gov.vn.test', subject: 'Cổng thông tin bị thay đổi giao diện', text: 'Chi tiết…' });
+    transport.close();
+    const last = lab.control.messages().at(-1)!;
+    expect(last).toMatchObject({
+      server: '127.0.10.12:25',
+      from: 'vigil@so-demo.gov.vn.test',
+      to: ['binh.tt@so-demo.gov.vn.test'],
+      subject: 'Cổng thông tin bị thay đổi giao diện',
+    });
+    expect(last.raw).toContain('Chi ti');
   });
 
   it('describes the agency as a valid vigil configuration with a staff directory', () => {
