@@ -14,7 +14,7 @@ function parsePortBase(value: string | undefined): number | undefined {
   const port = Number(value);
   if (!Number.isInteger(port) || port < 1024 || port > 65_000) {
     throw new VigilError('lab.port-base', `--port-base must be a whole number from 1024 to 65000, not "${value}"`, {
-      hint: 'the lab listens on PORT-BASE, PORT-BASE+1, … (about 60 ports for the default world); omit it for free ports',
+      hint: 'the lab listens on PORT-BASE, PORT-BASE+1, … (52 ports for the default world); omit it for free ports',
     });
   }
   return port;
