@@ -7,11 +7,9 @@ import type { Locale } from '../../checks/types.js';
 import { requireSection } from '../../config/load.js';
 import { VigilError } from '../../errors.js';
 import { DEFAULT_PROBE_CONTEXT, type ProbeContext, parseHostPort } from '../../probes/context.js';
-import { exportFindings } from '../../reports/findings/index.js';
 import { anyFailed, orderChecks, renderOrganisation, renderTarget } from '../../services/assessment/render.js';
 import { AssessmentRepository } from '../../services/assessment/repository.js';
-import { runAndStoreOrganisation } from '../../services/assessment/runs.js';
-import { assessMail, assessOrganisation, assessWeb } from '../../services/assessment/service.js';
+import type { assessOrganisation } from '../../services/assessment/service.js';
 import type { RenderedTarget } from '../../services/assessment/types.js';
 import type { CliContext, RegisterCommand } from '../context.js';
 
@@ -171,6 +169,9 @@ async function maybeStore(
   return save(new AssessmentRepository(await ctx.store(command)));
 }
 
+/** The probes, checks and exporters load only when an assess command runs (fast startup for every other command). */
+const services = () => import('../../services/assessment/service.js');
+
 export const register: RegisterCommand = (program, ctx) => {
   const assess = program.command('assess').description('assess mail domains and websites from outside, as an attacker sees them (directive 4749 item 1)');
 
@@ -234,10 +235,12 @@ export const register: RegisterCommand = (program, ctx) => {
         let runId: string | undefined;
         let run: Awaited<ReturnType<typeof assessOrganisation>>;
         if (options.store) {
+          const { runAndStoreOrganisation } = await import('../../services/assessment/runs.js');
           const stored = await runAndStoreOrganisation(await ctx.store(command), loaded.config, probeWithSignal, { concurrency, targetTimeoutMs, onTarget });
           runId = stored.runId;
           run = stored.run;
         } else {
+          const { assessOrganisation } = await services();
           run = await assessOrganisation(loaded.config, probeWithSignal, { concurrency, targetTimeoutMs, onTarget });
         }
         bar.stop();
@@ -286,6 +289,7 @@ export const register: RegisterCommand = (program, ctx) => {
     .action(async (runId: string, options: { format: 'xlsx' | 'pdf'; out: string; lang: Locale }, command: Command) => {
       const store = await ctx.store(command);
       const loaded = await ctx.config(command).catch(() => undefined);
+      const { exportFindings } = await import('../../reports/findings/index.js');
       const body = await exportFindings(new AssessmentRepository(store), runId, options.format, {
         locale: options.lang,
         organisation: loaded?.config.organisation,

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { isIP } from 'node:net';
 import type { CheckResult, ScoreCategory } from '../../checks/types.js';
 import type { VigilConfig } from '../../config/schema.js';
@@ -5,7 +6,7 @@ import type { ProbeContext } from '../../probes/context.js';
 import type { TlsEvidence } from '../../probes/tls/types.js';
 import { CATALOGUE } from './catalogue.js';
 import { scoreOrganisation, scoreResults, tlsFactsFromEvidence } from './scoring.js';
-import { type AssessmentToolkit, loadToolkit } from './toolkit.js';
+import { type AssessmentToolkit, daneValidatedHosts, loadToolkit } from './toolkit.js';
 import type { OrganisationAssessment, TargetAssessment, TargetKind } from './types.js';
 
 /** Check ids each stage produces; when a stage cannot run they are reported as `error`. */
@@ -63,6 +64,8 @@ function reasonOf(error: unknown): string {
 /** A probe context whose signal fires on the caller's abort or after `timeoutMs`. */
 function withDeadline(ctx: ProbeContext, timeoutMs: number): { ctx: ProbeContext; deadline: Promise<never>; dispose(): void } {
   const controller = new AbortController();
+  // Every probe of the target listens on this signal; there are legitimately more than 10.
+  setMaxListeners(0, controller.signal);
   let reject: (error: Error) => void = () => {};
   const deadline = new Promise<never>((_resolve, rejectDeadline) => {
     reject = rejectDeadline;
@@ -157,7 +160,7 @@ export async function assessMail(domain: string, ctx: ProbeContext, options: Ass
     }
     // DANE first: an MX certificate that TLSA validates is trusted for mail.tls (internet.nl's rule).
     const dane = runChecks(STAGE_IDS.dane, () => toolkit.checkDane(dns.value, transport.value));
-    const daneValidatedMx = dane.filter((r) => r.id === 'mail.dane' && r.status === 'pass' && r.subject).map((r) => r.subject!);
+    const daneValidatedMx = daneValidatedHosts(dane);
     checks.push(...runChecks(STAGE_IDS.mailTransport, () => toolkit.checkMailTransport({ ...transport.value, daneValidatedMx })));
     checks.push(...dane);
     return finish('mail', domain, started, startedAt, checks, errors);

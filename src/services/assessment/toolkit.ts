@@ -1,8 +1,11 @@
+import { checkDane } from '../../checks/dns/index.js';
+import { checkMailDns } from '../../checks/mail/auth/index.js';
 import { checkMailTransport } from '../../checks/mail/transport/index.js';
 import { checkTls } from '../../checks/tls/index.js';
 import type { CheckResult } from '../../checks/types.js';
 import { checkWeb } from '../../checks/web/index.js';
 import type { ProbeContext } from '../../probes/context.js';
+import { collectMailDnsEvidence, type MailDnsEvidence } from '../../probes/mail-dns.js';
 import { collectWebEvidence, defaultResolver } from '../../probes/http/index.js';
 import type { WebEvidence } from '../../probes/http/types.js';
 import { collectMailTransportEvidence } from '../../probes/smtp/index.js';
@@ -35,50 +38,35 @@ export interface AssessmentToolkit {
   checkTls(evidence: TlsEvidence, options: { idPrefix: string }): CheckResult[];
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: modules are loaded by path at run time (see loadToolkit)
-type AnyModule = Record<string, any>;
-
-/**
- * Load the real probes and checks. Imported lazily by path so that one capability's missing or
- * broken module turns into `error` results for its checks instead of a crash of the whole run.
- */
+/** The real probes and checks. */
 export async function loadToolkit(): Promise<AssessmentToolkit> {
-  const load = async (path: string): Promise<AnyModule> => {
-    try {
-      return (await import(path)) as AnyModule;
-    } catch (error) {
-      return new Proxy(
-        {},
-        {
-          // `then` must stay undefined, or awaiting the module would call it
-          get: (_target, name) =>
-            name === 'then'
-              ? undefined
-              : () => {
-                  throw new Error(`${String(name)} is unavailable: ${path} could not be loaded (${(error as Error).message.split('\n')[0]})`);
-                },
-        },
-      );
-    }
-  };
-  const [mailDns, mailAuth, dnsChecks] = await Promise.all([
-    load('../../probes/mail-dns.js'),
-    load('../../checks/mail/auth/index.js'),
-    load('../../checks/dns/index.js'),
-  ]);
   return {
-    collectMailDnsEvidence: (domain, ctx, options) => mailDns.collectMailDnsEvidence(domain, ctx, options),
+    collectMailDnsEvidence: (domain, ctx, options) => collectMailDnsEvidence(domain, ctx, options),
     mxHostsOf: (evidence) => mxHostsFromDnsEvidence(evidence),
-    checkMailDns: (evidence) => mailAuth.checkMailDns(evidence),
+    checkMailDns: (evidence) => checkMailDns(evidence as MailDnsEvidence),
     collectMailTransportEvidence: (mxHosts, ctx) => collectMailTransportEvidence(mxHosts, ctx),
     checkMailTransport: (evidence) => checkMailTransport(evidence),
-    checkDane: (dnsEvidence, transportEvidence) => dnsChecks.checkDane(dnsEvidence, transportEvidence),
+    checkDane: (dnsEvidence, transportEvidence) => checkDane(dnsEvidence as MailDnsEvidence, transportEvidence),
     collectWebEvidence: (url, ctx) => collectWebEvidence(url, ctx),
     checkWeb: (evidence) => checkWeb(evidence),
     resolveHost: (host, ctx) => defaultResolver(ctx)(host),
     probeTls: (host, port, ctx, options) => probeTls(host, port, ctx, options),
     checkTls: (evidence, options) => checkTls(evidence, options),
   };
+}
+
+/** MX hosts whose certificate DANE validates, from the mail.dane results (per-subject pass, or evidence.mx[].matched). */
+export function daneValidatedHosts(results: CheckResult[]): string[] {
+  const hosts = new Set<string>();
+  for (const r of results) {
+    if (r.id !== 'mail.dane') continue;
+    if (r.subject && r.status === 'pass') hosts.add(r.subject);
+    const perMx = r.evidence?.mx;
+    if (Array.isArray(perMx)) {
+      for (const m of perMx) if (m && typeof m === 'object' && (m as { matched?: unknown }).matched === true) hosts.add(String((m as { host: unknown }).host));
+    }
+  }
+  return [...hosts];
 }
 
 /**
