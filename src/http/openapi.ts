@@ -4,10 +4,15 @@ import type { RouteDefinition } from './route.js';
 type JsonSchema = Record<string, unknown>;
 
 function toSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
-  // unrepresentable: 'any' — a transform or a date must not break the whole document.
-  const json = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as JsonSchema;
-  delete json.$schema;
-  return json;
+  // unrepresentable: 'any' — a transform or a date must not break the whole document; neither
+  // may anything else one route's schema does (cycles, custom types), hence the catch.
+  try {
+    const json = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12', cycles: 'ref' }) as JsonSchema;
+    delete json.$schema;
+    return json;
+  } catch (error) {
+    return { description: `schema not representable in JSON Schema: ${(error as Error).message}` };
+  }
 }
 
 /** Fastify's `/users/:id` → OpenAPI's `/users/{id}`. */
