@@ -183,6 +183,7 @@ export const register: RegisterCommand = (program, ctx) => {
   ).action(async (domain: string, options: ProbeOptions, command: Command) => {
     const probe = probeContextFromOptions(options);
     const loaded = await ctx.config(command).catch(() => undefined);
+    const { assessMail } = await services();
     const target = await assessMail(domain.trim().toLowerCase().replace(/\.$/, ''), probe, {
       dkimSelectors: loaded?.config.mail?.dkimSelectors ?? [],
       outboundIps: loaded?.config.mail?.outboundIps ?? [],
@@ -209,6 +210,7 @@ export const register: RegisterCommand = (program, ctx) => {
       throw new VigilError('assess.bad-url', `"${url}" is not a URL`, { hint: 'e.g. https://example.gov.vn/' });
     }
     const loaded = await ctx.config(command).catch(() => undefined);
+    const { assessWeb } = await services();
     const target = await assessWeb(normalised, probe, { timeoutMs: positiveInt(options.timeout, '--timeout', 120, 3600) * 1000 });
     const runId = await maybeStore(ctx, command, options, (repo) => repo.saveTargetRun(target, { organisation: loaded?.config.organisation?.name ?? '' }));
     const locale = options.lang as Locale;
