@@ -225,7 +225,10 @@ export function checkDane(dnsEvidence: MailDnsEvidence, transport?: unknown): Ch
       authenticated: Boolean(t.lookup.authenticated),
       tlsa: t.records,
       certificatesSeen: hostChains.length,
-      matched: matched ?? null,
+      /** Whether the certificate matches the TLSA records (regardless of DNSSEC). */
+      tlsaMatch: matched ?? null,
+      /** DANE-validated: a match on DNSSEC-authenticated TLSA records (only then may a sender rely on it). */
+      matched: matched === undefined ? null : matched && Boolean(t.lookup.authenticated),
     };
   });
   const evidence = { mx: perMx };
@@ -275,7 +278,7 @@ export function checkDane(dnsEvidence: MailDnsEvidence, transport?: unknown): Ch
       ),
     ];
   }
-  const mismatched = perMx.filter((m) => m.matched === false);
+  const mismatched = perMx.filter((m) => m.tlsaMatch === false);
   if (mismatched.length > 0) {
     return [
       result(

@@ -232,8 +232,12 @@ describe('mail.dane', () => {
     const mismatch = checkDane(e, { 'mx.agency.gov.vn.test': [other.derBase64] })[0]!;
     expect(mismatch.status).toBe('fail');
     expect(mismatch.severity).toBe('critical');
+    expect(checkDane(e, transport)[0]!.evidence.mx).toEqual([expect.objectContaining({ host: 'mx.agency.gov.vn.test', matched: true, tlsaMatch: true })]);
     e.tlsa[0]!.lookup = ok('_25._tcp.mx.agency.gov.vn.test', 'TLSA');
-    expect(checkDane(e, { 'mx.agency.gov.vn.test': [leaf.derBase64] })[0]!.status).toBe('fail');
+    const unsigned = checkDane(e, { 'mx.agency.gov.vn.test': [leaf.derBase64] })[0]!;
+    expect(unsigned.status).toBe('fail');
+    // without DNSSEC a matching TLSA does not validate the MX
+    expect(unsigned.evidence.mx).toEqual([expect.objectContaining({ matched: false, tlsaMatch: true })]);
   });
 });
 
