@@ -184,6 +184,9 @@ describe('mail transport: a well-run MX passes', () => {
     expect(a.smtp.relay).toMatchObject({ verdict: 'refused', to: RELAY_PROBE_TO, rcptTo: { code: 554 } });
     const services = Object.fromEntries(a.services.map((s) => [s.service, s]));
     expect(services.submission).toMatchObject({ present: true, tls: 'starttls', plaintextLogin: false });
+    // EHLO again after STARTTLS: answered, and no second STARTTLS on offer.
+    expect(services.submission!.capabilitiesAfterTls!.length).toBeGreaterThan(0);
+    expect(services.submission!.capabilitiesAfterTls).not.toContain('STARTTLS');
     expect(services.imaps).toMatchObject({ present: true, tls: 'implicit' });
     expect(services.imap!.present).toBe(false);
     expect(services.pop3!.present).toBe(false);

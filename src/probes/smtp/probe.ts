@@ -177,11 +177,21 @@ export async function probeService(mxHost: string, address: string, service: Mai
       evidence.greeting = `${banner.code} ${banner.lines[0] ?? ''}`;
       const ehlo = await command(socket, reader, `EHLO ${PROBE_EHLO_NAME}`, timeoutMs);
       evidence.capabilities = keywords(reply(ehlo));
-      writeLine(socket, 'QUIT');
       if (!implicit) {
         evidence.tls = evidence.capabilities.some((k) => /^STARTTLS$/i.test(k.trim())) ? 'starttls' : 'none';
         evidence.plaintextLogin = authMechanisms(evidence.capabilities).length > 0;
+        if (evidence.tls === 'starttls') {
+          // Submission should offer AUTH once encrypted: look at EHLO again after the upgrade.
+          const go = await command(socket, reader, 'STARTTLS', timeoutMs);
+          if (go.code === 220) {
+            reader.detach();
+            socket = await upgradeTls({ socket, host: address, servername: mxHost, timeoutMs });
+            const secureReader = new LineReader(socket);
+            evidence.capabilitiesAfterTls = keywords(reply(await command(socket, secureReader, `EHLO ${PROBE_EHLO_NAME}`, timeoutMs)));
+          }
+        }
       }
+      writeLine(socket, 'QUIT');
     } else if (service === 'imap' || service === 'imaps') {
       evidence.greeting = await reader.readLine(timeoutMs);
       if (!/^\* (OK|PREAUTH|BYE)\b/i.test(evidence.greeting)) throw new Error('not an IMAP greeting');

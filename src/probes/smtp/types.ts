@@ -53,6 +53,8 @@ export interface ServicePortEvidence {
   greeting?: string | undefined;
   /** EHLO keywords / IMAP CAPABILITY / POP3 CAPA, before any TLS (after it for implicit TLS). */
   capabilities?: string[] | undefined;
+  /** Submission (587) only: EHLO keywords after STARTTLS (AUTH belongs here). */
+  capabilitiesAfterTls?: string[] | undefined;
   /** A password could be sent without TLS (AUTH/LOGIN/USER offered in plaintext). */
   plaintextLogin?: boolean | undefined;
   error?: string | undefined;

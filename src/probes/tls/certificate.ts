@@ -43,12 +43,13 @@ interface Tlv {
 }
 
 function readTlv(der: Buffer, offset: number): Tlv {
+  if (offset + 2 > der.length) throw new Error('DER truncated');
   const tag = der[offset]!;
   let length = der[offset + 1]!;
   let start = offset + 2;
   if (length & 0x80) {
     const count = length & 0x7f;
-    if (count > 4) throw new Error('DER length too long');
+    if (count > 4 || start + count > der.length) throw new Error('DER length invalid');
     length = 0;
     for (let i = 0; i < count; i++) length = length * 256 + der[start + i]!;
     start += count;
@@ -77,6 +78,7 @@ export function signatureAlgorithmOf(der: Buffer): { name: string; hash: string 
     const tbs = readTlv(der, certificate.start);
     const algorithm = readTlv(der, tbs.next);
     const oid = readTlv(der, algorithm.start);
+    if (oid.tag !== 0x06 || oid.end === oid.start) throw new Error('not an OID');
     const dotted = decodeOid(der.subarray(oid.start, oid.end));
     const known = SIGNATURE_ALGORITHMS[dotted];
     if (!known) return { name: dotted, hash: undefined };
