@@ -6,6 +6,7 @@ import { generateCombolist } from '../../leaks/generate.js';
 import { type ScanResult, scanPaths } from '../../leaks/scan/engine.js';
 import { configPath, requireSection } from '../../config/load.js';
 import { importLeaks } from '../../leaks/import/importer.js';
+import { notifyAccounts } from '../../leaks/notify/notify.js';
 import { loadStaffDirectory, StaffDirectory } from '../../leaks/import/staff.js';
 import { assignUnit, LEAK_STATES, listAccounts, setState, STATE_LABELS, type LeakState } from '../../leaks/triage/triage.js';
 import type { CliContext, RegisterCommand } from '../context.js';
@@ -244,5 +245,27 @@ export const register: RegisterCommand = (program, ctx) => {
       const store = await ctx.store(command);
       const n = await assignUnit(store, emails, unit, `cli:${process.env.USER ?? 'unknown'}`);
       ctx.print(command, { assigned: n, unit }, () => `Đã giao / assigned ${n} → ${unit}`);
+    });
+
+  leaks
+    .command('notify')
+    .description('email each owner a notice (Vietnamese, with English) for every source not yet notified; idempotent')
+    .option('--dry-run', 'list the notices without sending')
+    .action(async (options: { dryRun?: boolean }, command: Command) => {
+      const loaded = await ctx.config(command);
+      const store = await ctx.store(command);
+      const result = await notifyAccounts(store, loaded.config.notifications?.smtp, {
+        organisation: loaded.config.organisation?.name ?? 'vigil',
+        dryRun: Boolean(options.dryRun),
+        actor: `cli:${process.env.USER ?? 'unknown'}`,
+      });
+      ctx.print(command, result, () =>
+        [
+          options.dryRun ? `Sẽ gửi / would send ${result.pending.length} thông báo / notices:` : `Đã gửi / sent ${result.sent.length} thông báo / notices`,
+          ...(options.dryRun ? result.pending.map((n) => `  ${n.to} ← ${n.sourceName} (${n.severity})`) : result.sent.map((n) => `  ${n.to} ← ${n.source}`)),
+          ...result.failed.map((f) => `  ! ${f.email}: ${f.error}`),
+        ].join('\n'),
+      );
+      if (result.failed.length > 0) process.exitCode = 1;
     });
 };
