@@ -110,7 +110,9 @@ describe.each(testDialects())('auth service on %s', (dialect) => {
 
   it('rate-limits failed logins per user and records them in the audit log', async () => {
     for (let i = 0; i < 3; i++) await expect(auth.login('thu.ha', 'wrong password', '10.1.1.1')).rejects.toMatchObject({ id: 'auth.bad-credentials' });
-    await expect(auth.login('thu.ha', PASSWORD, '10.1.1.2')).rejects.toMatchObject({ id: 'auth.rate-limited', status: 429 });
+    for (let i = 0; i < 5; i++) await expect(auth.login('thu.ha', PASSWORD, '10.1.1.2')).rejects.toMatchObject({ id: 'auth.rate-limited', status: 429 });
+    const throttled = await test.store.db.selectFrom('audit_log').select('id').where('action', '=', 'auth.login-throttled').execute();
+    expect(throttled).toHaveLength(1);
     const failures = await test.store.db.selectFrom('audit_log').selectAll().where('action', '=', 'auth.login-failed').execute();
     expect(failures.length).toBe(3);
     expect(failures[0]).toMatchObject({ actor: 'ip:10.1.1.1', target: 'thu.ha' });

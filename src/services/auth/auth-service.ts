@@ -41,6 +41,7 @@ export class AuthService {
   readonly tokens: TokenService;
   private readonly ipLimiter: WindowLimiter;
   private readonly userLimiter: WindowLimiter;
+  private readonly throttleReports: WindowLimiter;
 
   constructor(
     private readonly store: Store,
@@ -52,6 +53,7 @@ export class AuthService {
     const limits = options.loginLimits ?? DEFAULT_LOGIN_LIMITS;
     this.ipLimiter = new WindowLimiter(limits.perIp.limit, limits.perIp.windowMs);
     this.userLimiter = new WindowLimiter(limits.perUser.limit, limits.perUser.windowMs);
+    this.throttleReports = new WindowLimiter(1, Math.max(limits.perIp.windowMs, limits.perUser.windowMs));
   }
 
   /**
@@ -63,7 +65,13 @@ export class AuthService {
     const userKey = name.trim().toLowerCase().slice(0, 100);
     const wait = Math.max(this.ipLimiter.blockedFor(clientIp), this.userLimiter.blockedFor(userKey));
     if (wait > 0) {
-      await this.store.audit(`ip:${clientIp}`, 'auth.login-throttled', userKey);
+      // One audit entry per address and name per window: a flood of refused attempts must not
+      // flood the log (or the disk) too.
+      const reportKey = `${clientIp} ${userKey}`;
+      if (this.throttleReports.blockedFor(reportKey) === 0) {
+        this.throttleReports.hit(reportKey);
+        await this.store.audit(`ip:${clientIp}`, 'auth.login-throttled', userKey);
+      }
       throw new VigilError('auth.rate-limited', `too many login attempts; try again in ${Math.ceil(wait / 1000)} s`, {
         status: 429,
         hint: 'wait, or ask an admin to check the audit log for a password-guessing attempt',
