@@ -1,3 +1,4 @@
+import { startWatchForServer } from './routes/watch.js';
 import type { ServerStarter } from './server.js';
 
 /**
@@ -13,4 +14,5 @@ export interface NamedStarter {
 
 export const serveStarters: NamedStarter[] = [
   // capabilities below, one line each
+  { name: 'watch', start: (services) => startWatchForServer(services) },
 ];

@@ -25,6 +25,8 @@ export interface WatchServices {
   flushEveryMs?: number;
   /** How often the alert engine and the outbox run (ms). */
   tickEveryMs?: number;
+  /** false: load monitors and serve the API, but run no checks (`vigil serve --no-watch`). */
+  schedule?: boolean;
 }
 
 export interface RunningWatch {
@@ -103,7 +105,7 @@ export async function startWatch(services: WatchServices): Promise<RunningWatch>
     for (const id of scheduled) if (!wanted.has(id)) scheduler.remove(id);
     scheduled = wanted;
   };
-  schedule();
+  if (services.schedule !== false) schedule();
 
   const timers: NodeJS.Timeout[] = [];
   let stopping = false;
@@ -138,7 +140,7 @@ export async function startWatch(services: WatchServices): Promise<RunningWatch>
     shifts,
     reschedule: async () => {
       await service.reload();
-      schedule();
+      if (services.schedule !== false) schedule();
     },
     stop: async () => {
       stopping = true;

@@ -5,6 +5,7 @@ import { authRoutes } from './auth.js';
 import { systemRoutes } from './system.js';
 import { tokenRoutes } from './tokens.js';
 import { userRoutes } from './users.js';
+import { watchRoutes } from './watch.js';
 
 /**
  * Every route module the API serves. A capability adds its module with one import and one line
@@ -18,4 +19,5 @@ export const routeModules: RouteModule[] = [
   auditRoutes,
   // capabilities below, one line each
   assessmentRoutes,
+  watchRoutes,
 ];

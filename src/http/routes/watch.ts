@@ -1,0 +1,371 @@
+import { readFile } from 'node:fs/promises';
+import { join, normalize, sep } from 'node:path';
+import { z } from 'zod';
+import { probeContextFromConfig } from '../../config/probe-context.js';
+import { VigilError } from '../../errors.js';
+import { monitorId, monitorSchema } from '../../watch/config-schema.js';
+import { verifyAck } from '../../watch/oncall/links.js';
+import { watchLogPdf, watchLogXlsx } from '../../watch/oncall/export.js';
+import { uptime } from '../../watch/rollup.js';
+import type { WatchEvent } from '../../watch/service.js';
+import { type RunningWatch, startWatch } from '../../watch/start.js';
+import { defineRoutes, download, serverSentEvents } from '../route.js';
+import type { HttpServices } from '../services.js';
+
+/**
+ * The watch's API: monitors (CRUD, paged for 10,000), live board over SSE, history, defacement
+ * diff and evidence, alerts and acknowledgement (dashboard or signed link), roster, watch log and
+ * its PDF/XLSX export, heartbeat calls. One running watch per server (`services.singleton`): the
+ * serve starter creates it with the scheduler; without it (`--no-watch`) the API still answers.
+ */
+export function watchRuntime(services: HttpServices, schedule = false): Promise<RunningWatch> {
+  return services.singleton('watch', () =>
+    startWatch({
+      store: services.store,
+      config: services.config.config,
+      probe: { ...probeContextFromConfig(services.config), now: Date.now },
+      schedule,
+      log: (line) => services.log.warn(line),
+    }),
+  );
+}
+
+/** For `serveStarters`: start the watch with its scheduler; stop it at server close. */
+export async function startWatchForServer(services: HttpServices): Promise<() => Promise<void>> {
+  const watch = await watchRuntime(services, true);
+  return () => watch.stop();
+}
+
+const idParams = z.object({ id: z.string().min(1).max(200) });
+const listQuery = z.object({
+  offset: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(1_000).default(100),
+  status: z.enum(['up', 'down', 'degraded', 'pending']).optional(),
+  q: z.string().max(200).optional(),
+});
+
+function boardRow(watch: RunningWatch, id: string) {
+  const monitor = watch.service.get(id)!;
+  const state = watch.service.state(id);
+  return {
+    id,
+    name: monitor.config.name,
+    type: monitor.config.type,
+    source: monitor.source,
+    tags: monitor.config.tags,
+    status: state.reported,
+    measured: state.status,
+    detail: state.detail,
+    responseMs: state.responseMs,
+    checkedAt: state.checkedAt ? new Date(state.checkedAt).toISOString() : null,
+    changedAt: state.changedAt ? new Date(state.changedAt).toISOString() : null,
+  };
+}
+
+export const watchRoutes = defineRoutes((r) => {
+  r.get({
+    url: '/watch/summary',
+    role: 'viewer',
+    summary: 'Counts of monitors by status',
+    tags: ['watch'],
+    handler: async ({ services }) => {
+      const watch = await watchRuntime(services);
+      return { counts: watch.service.summary(), total: watch.service.list().length };
+    },
+  });
+
+  r.get({
+    url: '/watch/monitors',
+    role: 'viewer',
+    summary: 'Monitors with their current status (paged; filter by status or text)',
+    tags: ['watch'],
+    query: listQuery,
+    handler: async ({ services, query }) => {
+      const watch = await watchRuntime(services);
+      const needle = query.q?.toLowerCase();
+      const rows = watch.service
+        .list()
+        .filter((m) => !query.status || watch.service.state(m.id).reported === query.status)
+        .filter((m) => !needle || m.config.name.toLowerCase().includes(needle) || m.id.includes(needle));
+      return { total: rows.length, offset: query.offset, items: rows.slice(query.offset, query.offset + query.limit).map((m) => boardRow(watch, m.id)) };
+    },
+  });
+
+  r.post({
+    url: '/watch/monitors',
+    role: 'analyst',
+    summary: 'Add a monitor (same fields as vigil.yaml monitors)',
+    tags: ['watch'],
+    body: z.record(z.string(), z.unknown()),
+    status: 201,
+    handler: async ({ services, body, audit }) => {
+      const parsed = monitorSchema.safeParse(body);
+      if (!parsed.success) throw new VigilError('watch.monitor-invalid', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+      const id = monitorId(parsed.data);
+      const at = new Date().toISOString();
+      const exists = await services.store.db.selectFrom('watch_monitors').select('id').where('id', '=', id).executeTakeFirst();
+      if (exists)
+        throw new VigilError('watch.monitor-exists', `a monitor with id "${id}" exists`, { status: 409, hint: 'give it another name or an explicit id' });
+      await services.store.db
+        .insertInto('watch_monitors')
+        .values({
+          id,
+          name: parsed.data.name,
+          type: parsed.data.type,
+          spec: JSON.stringify(parsed.data),
+          source: 'api',
+          enabled: parsed.data.enabled ? 1 : 0,
+          created_at: at,
+          updated_at: at,
+        })
+        .execute();
+      const watch = await watchRuntime(services);
+      await watch.reschedule();
+      await audit('watch.monitor.create', id);
+      return { id };
+    },
+  });
+
+  r.delete({
+    url: '/watch/monitors/:id',
+    role: 'analyst',
+    summary: 'Remove a monitor added through the API',
+    tags: ['watch'],
+    params: idParams,
+    handler: async ({ services, params, audit }) => {
+      const row = await services.store.db.selectFrom('watch_monitors').select('source').where('id', '=', params.id).executeTakeFirst();
+      if (!row) throw new VigilError('watch.no-monitor', `no monitor ${params.id}`, { status: 404 });
+      if (row.source === 'config')
+        throw new VigilError('watch.config-monitor', `${params.id} comes from vigil.yaml`, { status: 409, hint: 'remove it from the monitors: section' });
+      await services.store.db.deleteFrom('watch_monitors').where('id', '=', params.id).execute();
+      await (await watchRuntime(services)).reschedule();
+      await audit('watch.monitor.delete', params.id);
+      return undefined;
+    },
+  });
+
+  r.get({
+    url: '/watch/monitors/:id/history',
+    role: 'viewer',
+    summary: 'Recent results, uptime % and response times of one monitor',
+    tags: ['watch'],
+    params: idParams,
+    query: z.object({
+      hours: z.coerce
+        .number()
+        .min(1)
+        .max(24 * 90)
+        .default(24),
+    }),
+    handler: async ({ services, params, query }) => {
+      const to = new Date().toISOString();
+      const from = new Date(Date.now() - query.hours * 3_600_000).toISOString();
+      const results = await services.store.db
+        .selectFrom('watch_results')
+        .select(['at', 'status', 'response_ms', 'detail'])
+        .where('monitor_id', '=', params.id)
+        .where('at', '>=', from)
+        .orderBy('at')
+        .limit(5_000)
+        .execute();
+      const hourly = await services.store.db
+        .selectFrom('watch_rollups')
+        .selectAll()
+        .where('monitor_id', '=', params.id)
+        .where('grain', '=', 'hour')
+        .where('start', '>=', from.slice(0, 13))
+        .orderBy('start')
+        .execute();
+      return { uptime: await uptime(services.store, params.id, from, to), results, hourly };
+    },
+  });
+
+  r.get({
+    url: '/watch/monitors/:id/defacement',
+    role: 'viewer',
+    summary: 'Defacement diff: baseline and latest finding (text, domains, evidence files)',
+    tags: ['watch'],
+    params: idParams,
+    handler: async ({ services, params }) => {
+      const baseline = await services.store.db.selectFrom('watch_baselines').selectAll().where('monitor_id', '=', params.id).executeTakeFirst();
+      const alert = await services.store.db
+        .selectFrom('watch_alerts')
+        .selectAll()
+        .where('monitor_id', '=', params.id)
+        .where('kind', '=', 'defacement')
+        .orderBy('opened_at', 'desc')
+        .executeTakeFirst();
+      return {
+        baseline: baseline ? { createdAt: baseline.created_at, screenshot: baseline.screenshot, facts: JSON.parse(baseline.data) } : null,
+        latest: alert
+          ? { alertId: alert.id, openedAt: alert.opened_at, resolvedAt: alert.resolved_at, finding: alert.detail ? JSON.parse(alert.detail) : null }
+          : null,
+      };
+    },
+  });
+
+  r.post({
+    url: '/watch/monitors/:id/baseline',
+    role: 'analyst',
+    summary: 'Accept the page as it is now as the new defacement baseline',
+    tags: ['watch'],
+    params: idParams,
+    handler: async ({ services, params, user }) => {
+      await (await watchRuntime(services)).service.acceptBaseline(params.id, user.name);
+      return { accepted: true };
+    },
+  });
+
+  r.get({
+    url: '/watch/evidence/*',
+    role: 'viewer',
+    summary: 'An evidence file (screenshot, HTML) kept with an alert or baseline',
+    tags: ['watch'],
+    handler: async ({ services, request }) => {
+      const relative = normalize(decodeURIComponent((request.params as { '*': string })['*']));
+      if (!relative.startsWith(`watch${sep}`) || relative.includes('..'))
+        throw new VigilError('watch.bad-evidence-path', 'not an evidence file', { status: 404 });
+      const file = join(services.dataDir, relative);
+      const body = await readFile(file).catch(() => {
+        throw new VigilError('watch.no-evidence', 'no such evidence file', { status: 404 });
+      });
+      const contentType = file.endsWith('.png') ? 'image/png' : file.endsWith('.json') ? 'application/json' : 'text/plain; charset=utf-8';
+      // HTML evidence is served as text: a defaced page must never run in the dashboard's origin.
+      return download({ body, contentType, filename: relative.split(sep).pop() ?? 'evidence', inline: true });
+    },
+  });
+
+  r.get({
+    url: '/watch/alerts',
+    role: 'viewer',
+    summary: 'Alerts, open first',
+    tags: ['watch'],
+    query: z.object({ open: z.coerce.boolean().default(false), limit: z.coerce.number().int().min(1).max(1_000).default(200) }),
+    handler: async ({ services, query }) => {
+      let q = services.store.db.selectFrom('watch_alerts').selectAll().orderBy('opened_at', 'desc').limit(query.limit);
+      if (query.open) q = q.where('resolved_at', 'is', null);
+      return { items: await q.execute() };
+    },
+  });
+
+  r.post({
+    url: '/watch/alerts/:id/ack',
+    role: 'viewer',
+    summary: 'Acknowledge an alert (stops escalation)',
+    tags: ['watch'],
+    params: idParams,
+    handler: async ({ services, params, user }) => ({ result: await (await watchRuntime(services)).alerts.acknowledge(params.id, user.name, 'dashboard') }),
+  });
+
+  r.get({
+    url: '/watch/alerts/:id/ack',
+    role: 'viewer',
+    summary: 'Acknowledge through the signed link in a notification',
+    tags: ['watch'],
+    params: idParams,
+    query: z.object({ exp: z.coerce.number().int(), sig: z.string().max(128) }),
+    handler: async ({ services, params, query, user }) => {
+      const verdict = verifyAck(await services.store.installationSecret('links'), params.id, query.exp, query.sig, Date.now());
+      if (verdict !== 'ok')
+        throw new VigilError(`watch.ack-${verdict}`, verdict === 'expired' ? 'this acknowledge link has expired' : 'this acknowledge link is not valid', {
+          status: 403,
+        });
+      return { result: await (await watchRuntime(services)).alerts.acknowledge(params.id, user.name, 'signed link') };
+    },
+  });
+
+  r.get({
+    url: '/watch/roster',
+    role: 'viewer',
+    summary: 'Shifts of the on-call roster and who is on duty now',
+    tags: ['watch'],
+    handler: async ({ services }) => {
+      const watch = await watchRuntime(services);
+      const now = Date.now();
+      const shifts = watch
+        .shifts()
+        .map((s) => ({ ...s, start: new Date(s.start).toISOString(), end: new Date(s.end).toISOString(), current: s.start <= now && now < s.end }));
+      return { shifts, people: services.config.config.onCall?.people ?? [] };
+    },
+  });
+
+  r.get({
+    url: '/watch/log',
+    role: 'viewer',
+    summary: 'The watch log (nhật ký trực); format=pdf|xlsx exports the Vietnamese report',
+    tags: ['watch'],
+    query: z.object({ from: z.string().optional(), to: z.string().optional(), format: z.enum(['json', 'pdf', 'xlsx']).default('json') }),
+    handler: async ({ services, query }) => {
+      const watch = await watchRuntime(services);
+      const to = query.to ?? new Date(Date.now() + 60_000).toISOString();
+      const from = query.from ?? new Date(Date.now() - 7 * 86_400_000).toISOString();
+      const entries = await watch.watchLog.list(from, to);
+      if (query.format === 'json') return { items: entries };
+      const org = services.config.config.organisation;
+      const report = {
+        organisation: org?.name ?? 'vigil',
+        parent: org?.parent,
+        from,
+        to,
+        shifts: watch.shifts(),
+        entries,
+        generatedAt: new Date().toISOString(),
+      };
+      if (query.format === 'pdf')
+        return download({ body: await watchLogPdf(report), contentType: 'application/pdf', filename: `nhat-ky-truc-${from.slice(0, 10)}.pdf` });
+      return download({
+        body: await watchLogXlsx(report),
+        contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+        filename: `nhat-ky-truc-${from.slice(0, 10)}.xlsx`,
+      });
+    },
+  });
+
+  r.post({
+    url: '/watch/log',
+    role: 'viewer',
+    summary: 'Add a note or a shift handover to the watch log',
+    tags: ['watch'],
+    body: z.object({ kind: z.enum(['note', 'handover']), text: z.string().min(1).max(4_000), alertId: z.string().max(200).optional() }),
+    status: 201,
+    handler: async ({ services, body, user }) => {
+      await (await watchRuntime(services)).watchLog.add(Date.now(), body.kind, user.name, body.text, body.alertId);
+      return { added: true };
+    },
+  });
+
+  r.post({
+    url: '/watch/heartbeat/:token',
+    role: 'viewer',
+    summary: 'A backup or cron job reports that it ran (use an API token)',
+    tags: ['watch'],
+    params: z.object({ token: z.string().min(16).max(128) }),
+    handler: async ({ services, params }) => {
+      const report = await (await watchRuntime(services)).service.recordHeartbeat(params.token);
+      if (!report) throw new VigilError('watch.no-heartbeat', 'no heartbeat monitor has this token', { status: 404 });
+      return { monitor: report.id, status: report.status };
+    },
+  });
+
+  r.get({
+    url: '/watch/stream',
+    role: 'viewer',
+    summary: 'Live status board: server-sent events `board` (snapshot counts) and `monitor` (one changed row)',
+    tags: ['watch'],
+    handler: async (context) => {
+      const watch = await watchRuntime(context.services);
+      return serverSentEvents(context, async (events) => {
+        events.send('board', { counts: watch.service.summary(), total: watch.service.list().length });
+        // Only changes are pushed: a result that leaves the reported status and detail unchanged is not news.
+        const listener = (event: WatchEvent) => {
+          if (event.type === 'result' && !event.transition) return;
+          events.send('monitor', boardRow(watch, event.monitor.id));
+          events.send('board', { counts: watch.service.summary(), total: watch.service.list().length });
+        };
+        watch.service.events.on('watch', listener);
+        await events.closed;
+        watch.service.events.off('watch', listener);
+      });
+    },
+  });
+});
