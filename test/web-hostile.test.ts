@@ -200,6 +200,8 @@ describe('hostile peers: the run finishes within its limits', () => {
     expect(evidence.endpoints.find((e) => e.label === 'https-apex')?.outcome).toBe('redirect-loop');
     expect(byId(results, 'web.https').status).toBe('error');
     expect(byId(results, 'web.https').detail.en).toContain('redirect loop');
+    // A looping home page does not stop the sensitive-path probes.
+    expect(byId(results, 'web.exposure.git').status).toBe('pass');
   });
 
   it('an endless body is cut at the cap with bounded memory; the page is still judged', async () => {

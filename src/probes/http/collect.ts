@@ -203,7 +203,10 @@ async function collect(url: string, ctx: ProbeContext, options: CollectWebOption
       notes,
     };
 
-    const siteReachable = !finalPage.error || endpoints.some((e) => e.outcome === 'ok' && new URL(e.start).origin === siteOrigin);
+    // Any HTTP answer from the site's origin (even a redirect loop at its root) means its paths can
+    // still be probed: a looping home page does not hide an exposed /.git/HEAD.
+    const siteReachable =
+      !finalPage.error || [chain, ...endpoints].some((e) => new URL(e.start).origin === siteOrigin && e.steps.some((step) => step.status !== undefined));
     if (runBudget.aborted) {
       notes.push('the run budget ran out: sensitive paths, CORS, error page and security.txt were not probed');
       return evidence;
