@@ -74,6 +74,10 @@ describe('dashboard shell', () => {
     await page.locator('main h1', { hasText: 'Overview' }).waitFor();
     expect(await page.locator('#main-nav a').allTextContents()).toEqual([...NAV_EN, 'Administration']);
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+    // The choice is also saved to the user's profile (through the API client, with its CSRF header).
+    await expect
+      .poll(async () => page.evaluate(async () => ((await (await fetch('/api/v1/auth/me')).json()) as { user: { locale: string } }).user.locale))
+      .toBe('en');
 
     await page.locator('#main-nav a', { hasText: 'Leaks' }).click();
     await page.locator('main h1', { hasText: 'Leaks' }).waitFor();
@@ -92,11 +96,15 @@ describe('dashboard shell', () => {
     const me = await page.evaluate(async () => (await fetch('/api/v1/auth/me')).status);
     expect(me).toBe(401);
 
-    // Back to Vietnamese for the other tests' contexts (storage is per context anyway).
-    await page.getByTestId('language').selectOption('vi');
-    await page.locator('h1', { hasText: 'Đăng nhập' }).waitFor();
     expect(errors.filter((e) => !e.includes('401'))).toEqual([]);
     await context.close();
+
+    // Another browser with no choice of its own takes the language saved in the profile.
+    const other = await newPage(browser);
+    await signIn(other.page, app.url, 'admin');
+    await other.page.locator('main h1', { hasText: 'Overview' }).waitFor();
+    await other.context.close();
+    await app.store.db.updateTable('users').set({ locale: 'vi' }).where('name', '=', 'admin').execute();
   });
 
   it('lets an admin manage users and tokens and read the audit log (CSRF header sent by the client)', async () => {

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { fetchMe, logout as apiLogout, type Me, onUnauthorized, type Session } from './api';
 import { AuthContext } from './auth';
+import { adoptUserLanguage } from './i18n';
 import { Layout } from './layout/Layout';
 import { LoginPage } from './pages/LoginPage';
 import { RouterProvider } from './router';
@@ -15,7 +16,10 @@ export function App() {
   const check = useCallback(() => {
     setState({ phase: 'loading' });
     fetchMe()
-      .then((session) => setState(session ? { phase: 'signed-in', user: session.user } : { phase: 'signed-out' }))
+      .then((session) => {
+        if (session) adoptUserLanguage(session.user.locale);
+        setState(session ? { phase: 'signed-in', user: session.user } : { phase: 'signed-out' });
+      })
       .catch((error: Error) => setState({ phase: 'error', message: error.message }));
   }, []);
 
@@ -25,7 +29,10 @@ export function App() {
     check();
   }, [check]);
 
-  const onLogin = (session: Session) => setState({ phase: 'signed-in', user: session.user });
+  const onLogin = (session: Session) => {
+    adoptUserLanguage(session.user.locale);
+    setState({ phase: 'signed-in', user: session.user });
+  };
   const logout = async () => {
     await apiLogout().catch(() => undefined);
     setState({ phase: 'signed-out' });

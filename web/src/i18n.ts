@@ -94,6 +94,17 @@ export function setLanguage(language: Language): void {
   void i18n.changeLanguage(language);
 }
 
+/** Adopt the signed-in user's saved language when this browser has no choice of its own. */
+export function adoptUserLanguage(locale: string): void {
+  let chosen: string | null = null;
+  try {
+    chosen = localStorage.getItem(STORAGE_KEY);
+  } catch {
+    // no storage: fall through
+  }
+  if (!chosen && (locale === 'en' || locale === 'vi') && locale !== i18n.language) setLanguage(locale);
+}
+
 /** Add a page's messages under its own namespace (call at the top of the page module). */
 export function registerMessages(namespace: string, messages: { vi: Record<string, unknown>; en: Record<string, unknown> }): void {
   i18n.addResourceBundle('vi', namespace, messages.vi, true, true);
