@@ -462,6 +462,15 @@ describe('finer verdicts', () => {
     expect(compareVersions('10.10', '10.9')).toBe(1);
   });
 
+  it('says what is wrong in Vietnamese too', () => {
+    const expired = FAILURES.find((f) => f.id === 'web.security-txt')!.mutate(goodEvidence());
+    expect(byId(checkWeb(expired), 'web.security-txt').detail.vi).toContain('đã qua');
+    const cookie = FAILURES.find((f) => f.id === 'web.cookies')!.mutate(goodEvidence());
+    expect(byId(checkWeb(cookie), 'web.cookies').detail.vi).toContain('cookie phiên thiếu Secure');
+    const weak = withPage(goodEvidence(), { ...GOOD_HEADERS, 'content-security-policy': "script-src 'self' 'unsafe-inline'" });
+    expect(byId(checkWeb(weak), 'web.headers.csp').detail.vi).toContain('cho phép script nội tuyến');
+  });
+
   it('masks secrets in excerpts', () => {
     expect(maskSecrets('DB_PASSWORD=hunter2\nAPP_ENV=production')).toBe('DB_PASSWORD=***\nAPP_ENV=***');
   });

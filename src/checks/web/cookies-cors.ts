@@ -22,6 +22,7 @@ const COOKIE_FIX = text(
 interface CookieFinding {
   cookie: string;
   problem: string;
+  problemVi: string;
   modifier: number;
   test: string;
 }
@@ -77,22 +78,41 @@ export function checkCookies(evidence: WebEvidence): CheckResult {
   const status: CheckStatus = worst.modifier <= -20 ? 'fail' : 'warn';
   const severity: Severity = worst.modifier <= -30 ? 'high' : worst.modifier <= -20 ? 'medium' : 'low';
   const list = findings.map((f) => `${f.cookie}: ${f.problem}`).join('; ');
+  const listVi = findings.map((f) => `${f.cookie}: ${f.problemVi}`).join('; ');
   return webResult({
     ...base,
     status,
     severity,
-    detail: text(`Cookie thiếu cờ bảo vệ — ${list}.`, `Cookies lack protective flags — ${list}.`),
+    detail: text(`Cookie thiếu cờ bảo vệ — ${listVi}.`, `Cookies lack protective flags — ${list}.`),
     evidence: facts,
     modifier: worst.modifier,
     observatoryTest: worst.test,
   });
 }
 
+const COOKIE_PROBLEMS_VI: Record<string, string> = {
+  'SameSite=None without Secure (browsers reject it)': 'SameSite=None mà không có Secure (trình duyệt từ chối)',
+  'session cookie without Secure': 'cookie phiên thiếu Secure',
+  'without Secure': 'thiếu Secure',
+  'session cookie without HttpOnly': 'cookie phiên thiếu HttpOnly',
+  'anti-CSRF cookie without SameSite': 'cookie chống CSRF thiếu SameSite',
+  '__Secure-/__Host- prefix rules not met (browsers reject it)': 'không đúng quy tắc tiền tố __Secure-/__Host- (trình duyệt từ chối)',
+};
+
 function judgeCookie(cookie: ParsedCookie, hsts: boolean): CookieFinding[] {
   const out: CookieFinding[] = [];
-  const add = (problem: string, modifier: number, test: string): void => void out.push({ cookie: cookie.name, problem, modifier, test });
+  const add = (problem: string, modifier: number, test: string): void =>
+    void out.push({ cookie: cookie.name, problem, problemVi: COOKIE_PROBLEMS_VI[problem] ?? problem, modifier, test });
   const sameSite = cookie.sameSite?.toLowerCase();
-  if (sameSite !== undefined && !['strict', 'lax', 'none'].includes(sameSite)) add(`invalid SameSite=${cookie.sameSite}`, -20, 'cookies-samesite-flag-invalid');
+  if (sameSite !== undefined && !['strict', 'lax', 'none'].includes(sameSite)) {
+    out.push({
+      cookie: cookie.name,
+      problem: `invalid SameSite=${cookie.sameSite}`,
+      problemVi: `SameSite=${cookie.sameSite} không hợp lệ`,
+      modifier: -20,
+      test: 'cookies-samesite-flag-invalid',
+    });
+  }
   if (sameSite === 'none' && !cookie.secure) add('SameSite=None without Secure (browsers reject it)', -20, 'cookies-samesite-flag-invalid');
   if (!cookie.secure) {
     if (cookie.sessionLike)

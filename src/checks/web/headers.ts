@@ -45,6 +45,8 @@ export interface CspAnalysis {
   styleUnsafeInline: boolean;
   frameAncestors?: string[];
   problems: string[];
+  /** The same problems in Vietnamese. */
+  problemsVi: string[];
 }
 
 const BROAD = new Set(['*', 'http:', 'https:', 'data:', 'blob:', 'filesystem:']);
@@ -86,6 +88,7 @@ export function analyseCsp(policies: string[]): CspAnalysis {
     defaultNone: per.some((p) => p.defaultNone),
     styleUnsafeInline: every('styleUnsafeInline'),
     problems: [],
+    problemsVi: [],
   };
   const ancestors = per.find((p) => p.frameAncestors)?.frameAncestors;
   if (ancestors) analysis.frameAncestors = ancestors;
@@ -93,6 +96,12 @@ export function analyseCsp(policies: string[]): CspAnalysis {
   if (analysis.unsafeEval) analysis.problems.push("script-src allows 'unsafe-eval'");
   if (analysis.insecureSchemeActive) analysis.problems.push('scripts or objects may load from any host or over http:');
   if (analysis.insecureSchemePassive) analysis.problems.push('images/media may load over http:');
+  analysis.problemsVi = [
+    ...(analysis.unsafeInline ? ["script-src cho phép script nội tuyến ('unsafe-inline' hoặc không giới hạn script)"] : []),
+    ...(analysis.unsafeEval ? ["script-src cho phép 'unsafe-eval'"] : []),
+    ...(analysis.insecureSchemeActive ? ['script hoặc object được tải từ bất kỳ máy nào hoặc qua http:'] : []),
+    ...(analysis.insecureSchemePassive ? ['ảnh/media được tải qua http:'] : []),
+  ];
   return analysis;
 }
 
@@ -146,7 +155,7 @@ export function checkCsp(evidence: WebEvidence): CheckResult {
     const { modifier, test } = cspModifier(analysis);
     facts.analysis = analysis;
     const status = modifier <= -20 ? 'fail' : modifier < 0 ? 'warn' : 'pass';
-    const problemsVi = analysis.problems.length ? ` Vấn đề: ${analysis.problems.join('; ')}.` : '';
+    const problemsVi = analysis.problemsVi.length ? ` Vấn đề: ${analysis.problemsVi.join('; ')}.` : '';
     return webResult({
       ...base,
       status,
@@ -164,7 +173,7 @@ export function checkCsp(evidence: WebEvidence): CheckResult {
     const analysis = analyseCsp(reportOnly.split(/,(?=\s*[a-z-]+\s)/i).map((p) => p.trim()));
     facts.analysis = analysis;
     const verdictVi = analysis.problems.length
-      ? `Chính sách đang thử còn yếu: ${analysis.problems.join('; ')}.`
+      ? `Chính sách đang thử còn yếu: ${analysis.problemsVi.join('; ')}.`
       : 'Chính sách đang thử đã chặt, có thể chuyển sang chế độ áp dụng.';
     const verdictEn = analysis.problems.length
       ? `The policy under trial is weak: ${analysis.problems.join('; ')}.`

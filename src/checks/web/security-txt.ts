@@ -12,6 +12,29 @@ const FIX = text(
   'Publish a text file at https://<name>/.well-known/security.txt (Content-Type: text/plain; charset=utf-8), for example:\n`Contact: mailto:security@<name>.gov.vn`\n`Expires: <a date within the next year, e.g. 2026-12-31T17:00:00.000Z>`\n`Preferred-Languages: vi, en`\n`Canonical: https://<name>/.well-known/security.txt`\nnginx: `location = /.well-known/security.txt { alias /etc/nginx/security.txt; default_type text/plain; }`. Apache: `Alias /.well-known/security.txt /etc/apache2/security.txt`. IIS: put the file under .well-known and add `<staticContent><mimeMap fileExtension=".txt" mimeType="text/plain" /></staticContent>` if missing. Renew Expires before it passes.',
 );
 
+/** Vietnamese for the probe's RFC 9116 problem texts (English in the evidence). */
+const PROBLEMS_VI: [RegExp, (m: RegExpExecArray) => string][] = [
+  [/^not served over HTTPS/, () => 'không phục vụ qua HTTPS (RFC 9116 §3)'],
+  [/^Content-Type is (.*), RFC 9116 requires text\/plain$/, (m) => `Content-Type là ${m[1]}, RFC 9116 yêu cầu text/plain`],
+  [/^no Contact field/, () => 'thiếu trường Contact (bắt buộc)'],
+  [/^Contact "(.*)" is not a mailto:, tel: or https:\/\/ URI$/, (m) => `Contact "${m[1]}" không phải URI mailto:, tel: hay https://`],
+  [/^no Expires field/, () => 'thiếu trường Expires (bắt buộc)'],
+  [/^Expires appears more than once$/, () => 'Expires xuất hiện nhiều lần'],
+  [/^Expires "(.*)" is not an RFC 3339 date$/, (m) => `Expires "${m[1]}" không phải ngày RFC 3339`],
+  [/^Expires (.*) is in the past/, (m) => `Expires ${m[1]} đã qua: tệp đã hết hạn`],
+  [/^Expires (.*) is more than a year ahead/, (m) => `Expires ${m[1]} xa hơn một năm (RFC 9116 khuyến nghị dưới một năm)`],
+  [/^Canonical "(.*)" is not an https:\/\/ URI$/, (m) => `Canonical "${m[1]}" không phải URI https://`],
+  [/^served only at the legacy \/security\.txt/, () => 'chỉ có ở vị trí cũ /security.txt; RFC 9116 yêu cầu /.well-known/security.txt'],
+];
+
+function problemVi(problem: string): string {
+  for (const [pattern, render] of PROBLEMS_VI) {
+    const m = pattern.exec(problem);
+    if (m) return render(m);
+  }
+  return problem;
+}
+
 /** Problems that make the file invalid (the rest are recommendations). */
 const BLOCKING = /no Contact|no Expires|in the past|not an RFC 3339|more than once|not served over HTTPS|not a mailto|requires text\/plain/;
 
@@ -38,7 +61,7 @@ export function checkSecurityTxt(evidence: WebEvidence): CheckResult {
       ...base,
       status: 'fail',
       severity: 'low',
-      detail: text(`security.txt không hợp lệ: ${txt.problems.join('; ')}.`, `security.txt is invalid: ${txt.problems.join('; ')}.`),
+      detail: text(`security.txt không hợp lệ: ${txt.problems.map(problemVi).join('; ')}.`, `security.txt is invalid: ${txt.problems.join('; ')}.`),
     });
   }
   if (txt.problems.length > 0) {
@@ -46,7 +69,10 @@ export function checkSecurityTxt(evidence: WebEvidence): CheckResult {
       ...base,
       status: 'warn',
       severity: 'low',
-      detail: text(`security.txt có nhưng cần chỉnh: ${txt.problems.join('; ')}.`, `security.txt is present but needs attention: ${txt.problems.join('; ')}.`),
+      detail: text(
+        `security.txt có nhưng cần chỉnh: ${txt.problems.map(problemVi).join('; ')}.`,
+        `security.txt is present but needs attention: ${txt.problems.join('; ')}.`,
+      ),
     });
   }
   const contacts = (txt.fields.contact ?? []).join(', ');
