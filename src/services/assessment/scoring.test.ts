@@ -145,7 +145,7 @@ describe('TLS caps (SSL Labs)', () => {
     [{ certificate: { expired: true } }, 'F', 'T'],
     [{ certificate: { signatureHash: 'sha1' } }, 'F', 'T'],
     [{ certificate: { hostnameMatch: false } }, 'F', 'M'],
-    [{ protocols: { 'TLSv1.2': false, 'TLSv1.3': true } }, 'C', 'C'],
+    [{ protocols: { 'TLSv1.2': false, 'TLSv1.3': false, TLSv1: true } }, 'C', 'C'],
     [{ protocols: { TLSv1: true, 'TLSv1.2': true } }, 'B', 'B'],
     [{ forwardSecrecy: false }, 'B', 'B'],
     [{ aead: false }, 'B', 'B'],
@@ -153,6 +153,10 @@ describe('TLS caps (SSL Labs)', () => {
     [{ hstsMaxAge: 100 }, 'A', 'A'],
   ] as const)('%j caps at %s (%s)', (facts, grade, sslLabs) => {
     expect(tlsGradeCap(facts)).toMatchObject({ grade, sslLabs });
+  });
+
+  it('a TLS 1.3-only endpoint is not capped at C', () => {
+    expect(tlsGradeCap({ protocols: { 'TLSv1.2': false, 'TLSv1.3': true }, hstsMaxAge: 31_536_000 })).toBeUndefined();
   });
 
   it('no cap with long HSTS and no warnings', () => {

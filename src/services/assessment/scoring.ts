@@ -254,7 +254,8 @@ export function tlsGradeCap(facts: TlsFacts): GradeCap | undefined {
   if (cert.revoked) add('F', 'T', 'certificate revoked');
   if (cert.signatureHash && /sha-?1$/i.test(cert.signatureHash)) add('F', 'T', 'SHA-1 certificate signature');
   if (cert.hostnameMatch === false) add('F', 'M', 'certificate name does not match the host');
-  if (p['TLSv1.2'] === false) add('C', 'C', 'TLS 1.2 not supported');
+  // "No TLS 1.2" means nothing as good: a TLS 1.3-only endpoint is not capped.
+  if (p['TLSv1.2'] === false && p['TLSv1.3'] !== true) add('C', 'C', 'neither TLS 1.2 nor TLS 1.3 supported');
   if (p.SSLv3) add('B', 'B', 'SSLv3 offered');
   if (p.TLSv1) add('B', 'B', 'TLS 1.0 offered');
   if (p['TLSv1.1']) add('B', 'B', 'TLS 1.1 offered');
