@@ -67,6 +67,8 @@ describe('dashboard shell', () => {
     await expect(page.locator('main h1').textContent()).resolves.toBe('Tổng quan');
     expect(await page.locator('#main-nav a').allTextContents()).toEqual([...NAV_VI, 'Quản trị']);
     expect(await page.locator('main').textContent()).toContain('Trang này sẽ gồm');
+    // Capability tiles from pages/overview/panels.tsx render in the overview grid.
+    await page.locator('.overview-grid .card').first().waitFor();
     expect(await page.title()).toBe('Tổng quan · vigil');
     expect(await page.locator('.user-name').textContent()).toBe('Nguyễn Văn An');
 

@@ -12,7 +12,7 @@ export type { PageDefinition, PageProps } from './types';
  *     component: lazy(() => import('./leaks/LeaksPage')) },
  */
 export const pages: PageDefinition[] = [
-  { id: 'overview', path: '/', title: { vi: 'Tổng quan', en: 'Overview' }, icon: 'overview' },
+  { id: 'overview', path: '/', title: { vi: 'Tổng quan', en: 'Overview' }, icon: 'overview', component: lazy(() => import('./overview/OverviewPage')) },
   {
     id: 'assessment',
     path: '/assessment',
