@@ -65,7 +65,10 @@ export default async function bench(): Promise<void> {
   const lags: number[] = [];
   const sampler = setInterval(() => {
     maxRss = Math.max(maxRss, process.memoryUsage().rss);
-    lags.push(...watch.scheduler.takeLagSamples());
+    const fresh = watch.scheduler.takeLagSamples();
+    lags.push(...fresh);
+    if (process.env.VIGIL_BENCH_DEBUG && fresh.length)
+      console.log(`t=${Math.round((performance.now() - startWall) / 1000)} n=${fresh.length} max=${Math.max(...fresh)}`);
     if (process.stderr.isTTY)
       process.stderr.write(
         `\r  ${Math.round((performance.now() - startWall) / 1000)} s / ${seconds} s, ${watch.scheduler.runs} checks, RSS ${Math.round(maxRss / 1e6)} MB   `,

@@ -66,6 +66,8 @@ export class AlertEngine {
     if (event.type === 'result') {
       if (!event.transition) return;
       const { from, to } = event.transition;
+      // A new monitor's first success: nothing can be open for it (the common case at start-up; no query).
+      if (from === 'pending' && to === 'up') return;
       if (to === 'up') {
         await this.resolve(monitorId, name, ['down', 'degraded'], event.report.detail);
         return;
