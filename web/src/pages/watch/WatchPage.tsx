@@ -141,7 +141,6 @@ function VirtualList({ rows, onSelect }: { rows: Row[]; onSelect: (id: string) =
       style={{ height, overflowY: 'auto', position: 'relative' }}
       onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
       data-testid="watch-list"
-      role="list"
     >
       <div style={{ height: rows.length * ROW_HEIGHT, position: 'relative' }}>
         {rows.slice(first, last).map((row, i) => {
