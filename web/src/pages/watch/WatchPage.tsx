@@ -137,11 +137,7 @@ function VirtualList({ rows, onSelect }: { rows: Row[]; onSelect: (id: string) =
   const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - 10);
   const last = Math.min(rows.length, Math.ceil((scrollTop + height) / ROW_HEIGHT) + 10);
   return (
-    <div
-      style={{ height, overflowY: 'auto', position: 'relative' }}
-      onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
-      data-testid="watch-list"
-    >
+    <div style={{ height, overflowY: 'auto', position: 'relative' }} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)} data-testid="watch-list">
       <div style={{ height: rows.length * ROW_HEIGHT, position: 'relative' }}>
         {rows.slice(first, last).map((row, i) => {
           const [vi, en] = STATUS_LABEL[row.status] ?? [row.status, row.status];
