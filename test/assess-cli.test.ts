@@ -1,0 +1,105 @@
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { type RunningLab, startLab } from '../src/lab/index.js';
+import { runVigil } from './support/cli.js';
+
+/**
+ * `vigil assess …` as a user runs it: a child process against the lab, with the lab given as
+ * the JSON line `vigil lab --json` prints (--lab) or as --resolver/--ca/--port-map.
+ */
+let lab: RunningLab;
+let dir: string;
+let labFile: string;
+
+beforeAll(async () => {
+  lab = await startLab();
+  dir = mkdtempSync(join(tmpdir(), 'vigil-assess-cli-'));
+  labFile = join(dir, 'lab.json');
+  writeFileSync(labFile, `${JSON.stringify({ resolver: `${lab.resolver.host}:${lab.resolver.port}`, ca: lab.caFile, portMap: lab.portMap })}\n`);
+  const full = lab.organisationConfig();
+  writeFileSync(
+    join(dir, 'vigil.yaml'),
+    stringify({
+      organisation: full.organisation,
+      mail: { domains: ['vanthu-demo.gov.vn.test', 'benhvien-demo.gov.vn.test'] },
+      websites: [{ url: 'https://egov.so-demo.gov.vn.test/' }],
+    }),
+  );
+}, 60_000);
+
+afterAll(async () => {
+  await lab?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('vigil assess', () => {
+  it('mail --json: the issue’s shape, exit 1 when a check fails, Vietnamese by default', async () => {
+    const result = await runVigil(['assess', 'mail', 'benhvien-demo.gov.vn.test', '--lab', labFile, '--no-store', '--json'], { timeoutMs: 90_000 });
+    expect(result.code, result.stderr).toBe(1);
+    const body = JSON.parse(result.stdout);
+    expect(body).toMatchObject({ target: 'benhvien-demo.gov.vn.test', kind: 'mail' });
+    expect(body.grade).toMatch(/^[A-F][+-]?$/);
+    expect(typeof body.score).toBe('number');
+    expect(typeof body.durationMs).toBe('number');
+    const spf = body.checks.find((c: { id: string }) => c.id === 'mail.spf.all');
+    expect(spf).toMatchObject({ status: 'fail' });
+    expect(Object.keys(spf)).toEqual(expect.arrayContaining(['id', 'status', 'severity', 'title', 'detail', 'evidence', 'remediation', 'references']));
+    expect(spf.remediation).toMatch(/[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]/);
+  }, 120_000);
+
+  it('web with --resolver/--ca/--port-map and --lang en; exit 0 when nothing failed', async () => {
+    const result = await runVigil(
+      [
+        'assess',
+        'web',
+        'https://egov.so-demo.gov.vn.test/',
+        '--resolver',
+        `${lab.resolver.host}:${lab.resolver.port}`,
+        '--ca',
+        lab.caFile,
+        '--port-map',
+        JSON.stringify(lab.portMap),
+        '--no-store',
+        '--json',
+        '--lang',
+        'en',
+      ],
+      { timeoutMs: 90_000 },
+    );
+    const body = JSON.parse(result.stdout);
+    const failed = body.checks.filter((c: { status: string }) => c.status === 'fail');
+    expect(result.code).toBe(failed.length > 0 ? 1 : 0);
+    expect(body.kind).toBe('web');
+    expect(body.checks.map((c: { id: string }) => c.id)).toEqual(expect.arrayContaining(['web.https', 'web.tls.certificate']));
+    expect(body.checks.find((c: { id: string }) => c.id === 'web.tls.certificate').status).toBe('pass');
+  }, 120_000);
+
+  it('org stores the run; runs lists it; export writes XLSX and PDF', async () => {
+    const data = join(dir, 'data');
+    const org = await runVigil(['--config', join(dir, 'vigil.yaml'), '--data', data, 'assess', 'org', '--lab', labFile, '--json', '--concurrency', '3'], {
+      timeoutMs: 120_000,
+    });
+    expect([0, 1]).toContain(org.code);
+    const body = JSON.parse(org.stdout);
+    expect(body.organisation).toBe(lab.organisationConfig().organisation?.name);
+    expect(body.targets).toHaveLength(3);
+    expect(body.runId).toBeTruthy();
+    const runs = await runVigil(['--data', data, 'assess', 'runs', '--json']);
+    expect(JSON.parse(runs.stdout).runs[0].id).toBe(body.runId);
+    for (const format of ['xlsx', 'pdf']) {
+      const out = join(dir, `findings.${format}`);
+      const exported = await runVigil(['--config', join(dir, 'vigil.yaml'), '--data', data, 'assess', 'export', body.runId, '--format', format, '--out', out]);
+      expect(exported.code, exported.stderr).toBe(0);
+      expect(statSync(out).size).toBeGreaterThan(1000);
+    }
+  }, 180_000);
+
+  it('usage errors exit 2', async () => {
+    const bad = await runVigil(['assess', 'mail', 'x.test', '--resolver', 'nonsense:99999', '--no-store']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('assess.bad-resolver');
+  }, 60_000);
+});
