@@ -247,3 +247,13 @@ describe('mxHostsFromDnsEvidence', () => {
     expect(mxHostsFromDnsEvidence(undefined)).toEqual([]);
   });
 });
+
+describe('published catalogue', () => {
+  it('docs/checks.md lists every catalogue id', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { CATALOGUE } = await import('../src/services/assessment/catalogue.js');
+    const doc = readFileSync(new URL('../docs/checks.md', import.meta.url), 'utf8');
+    const missing = CATALOGUE.filter((e) => !doc.includes(`\`${e.id}\``)).map((e) => e.id);
+    expect(missing).toEqual([]);
+  });
+});
