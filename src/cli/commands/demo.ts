@@ -1,4 +1,3 @@
-import { startDemo } from '../../demo/run.js';
 import { VigilError } from '../../errors.js';
 import type { RegisterCommand } from '../context.js';
 
@@ -18,6 +17,8 @@ export const register: RegisterCommand = (program, ctx) => {
       if (!Number.isFinite(incidentAfterSeconds) || incidentAfterSeconds < 0) throw new VigilError('demo.bad-incident', '--incident-after takes seconds ≥ 0');
       const dataDir = ctx.globals(command).data ?? process.env.VIGIL_DATA ?? './vigil-demo';
       const json = ctx.globals(command).json;
+      // Loaded only when run: the demo pulls in the server, the lab and every capability.
+      const { startDemo } = await import('../../demo/run.js');
       const demo = await startDemo({
         dataDir,
         host: options.host,
