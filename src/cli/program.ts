@@ -7,6 +7,7 @@ import { register as registerDemo } from './commands/demo.js';
 import { register as registerInit } from './commands/init.js';
 import { register as registerLab } from './commands/lab.js';
 import { register as registerLeaks } from './commands/leaks.js';
+import { register as registerPasswords } from './commands/passwords.js';
 import { register as registerServe } from './commands/serve.js';
 import { register as registerSpf } from './commands/spf.js';
 import { register as registerToken } from './commands/token.js';
@@ -18,7 +19,7 @@ import { CliContext, type RegisterCommand } from './context.js';
  * Every command module exports `register(program, ctx)`. Add a capability's commands by adding
  * its module here; nothing else in the CLI needs to change.
  */
-const commandModules: RegisterCommand[] = [registerInit, registerConfig, registerBackup, registerDemo, registerServe, registerUser, registerToken, registerLeaks, registerLab, registerAssess, registerSpf, registerWatch];
+const commandModules: RegisterCommand[] = [registerInit, registerConfig, registerBackup, registerDemo, registerServe, registerUser, registerToken, registerLeaks, registerPasswords, registerLab, registerAssess, registerSpf, registerWatch];
 
 export function buildProgram(): { program: Command; ctx: CliContext } {
   const program = new Command('vigil');

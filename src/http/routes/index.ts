@@ -2,6 +2,7 @@ import type { RouteModule } from '../route.js';
 import { assessmentRoutes } from './assessment.js';
 import { auditRoutes } from './audit.js';
 import { authRoutes } from './auth.js';
+import { leaksRoutes } from './leaks.js';
 import { systemRoutes } from './system.js';
 import { tokenRoutes } from './tokens.js';
 import { userRoutes } from './users.js';
@@ -20,4 +21,5 @@ export const routeModules: RouteModule[] = [
   // capabilities below, one line each
   assessmentRoutes,
   watchRoutes,
+  leaksRoutes,
 ];
