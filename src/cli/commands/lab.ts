@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { VigilError } from '../../errors.js';
-import { type RunningLab, startLab } from '../../lab/index.js';
+import type { RunningLab } from '../../lab/index.js';
 import type { RegisterCommand } from '../context.js';
 
 interface LabOptions {
@@ -47,6 +47,8 @@ export const register: RegisterCommand = (program, ctx) => {
     .option('--port-base <n>', 'listen on fixed ports N, N+1, … instead of free ports')
     .action(async (options: LabOptions, command) => {
       const portBase = parsePortBase(options.portBase);
+      // Loaded only when run, so other commands start fast.
+      const { startLab } = await import('../../lab/index.js');
       const lab = await startLab({
         ...(options.world ? { world: resolve(options.world) } : {}),
         ...(options.dir ? { dir: resolve(options.dir) } : {}),
