@@ -219,13 +219,15 @@ export const register: RegisterCommand = (program, ctx) => {
     if (anyFailed([rendered])) process.exitCode = 1;
   });
 
-  addProbeOptions(assess.command('org').description('assess every mail domain and website in vigil.yaml')).action(
-    async (options: ProbeOptions, command: Command) => {
+  addProbeOptions(assess.command('org').description('assess every mail domain and website in vigil.yaml'))
+    .option('--deadline <seconds>', 'time limit for the whole run; targets not done by then report error', '1800')
+    .action(async (options: ProbeOptions & { deadline?: string }, command: Command) => {
       const probe = probeContextFromOptions(options);
       const loaded = await ctx.config(command);
       if (!loaded.config.mail?.domains?.length && !loaded.config.websites?.length) requireSection(loaded, 'mail');
       const concurrency = positiveInt(options.concurrency, '--concurrency', 8, 256);
       const targetTimeoutMs = positiveInt(options.timeout, '--timeout', 120, 3600) * 1000;
+      const deadlineMs = positiveInt(options.deadline, '--deadline', 1800, 86_400) * 1000;
       const total = (loaded.config.mail?.domains.length ?? 0) + (loaded.config.websites?.length ?? 0);
       const bar = progressBar(total);
       const onTarget = (_done: number, _total: number, target: { target: string }) => bar.tick(target.target);
@@ -238,12 +240,17 @@ export const register: RegisterCommand = (program, ctx) => {
         let run: Awaited<ReturnType<typeof assessOrganisation>>;
         if (options.store) {
           const { runAndStoreOrganisation } = await import('../../services/assessment/runs.js');
-          const stored = await runAndStoreOrganisation(await ctx.store(command), loaded.config, probeWithSignal, { concurrency, targetTimeoutMs, onTarget });
+          const stored = await runAndStoreOrganisation(await ctx.store(command), loaded.config, probeWithSignal, {
+            concurrency,
+            targetTimeoutMs,
+            deadlineMs,
+            onTarget,
+          });
           runId = stored.runId;
           run = stored.run;
         } else {
           const { assessOrganisation } = await services();
-          run = await assessOrganisation(loaded.config, probeWithSignal, { concurrency, targetTimeoutMs, onTarget });
+          run = await assessOrganisation(loaded.config, probeWithSignal, { concurrency, targetTimeoutMs, deadlineMs, onTarget });
         }
         bar.stop();
         const locale = options.lang as Locale;
@@ -260,8 +267,7 @@ export const register: RegisterCommand = (program, ctx) => {
         bar.stop();
         process.off('SIGINT', onSignal);
       }
-    },
-  );
+    });
 
   assess
     .command('runs')
