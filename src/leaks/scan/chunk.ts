@@ -52,13 +52,13 @@ export class ScanPlan {
     this.classifier = new Classifier(settings.orgDomains, settings.bankDomains);
     this.org = this.classifier.org;
     this.secret = settings.secret ? Buffer.from(settings.secret, 'hex') : undefined;
-    // Case variants searched as separate literals: lower, UPPER and Capitalised cover what dumps
-    // contain in practice; mixed case elsewhere (lAb.Gov.vn) is missed by the fast path only.
+    // Case variants searched as separate literals (each is one memchr-driven pass): lower and
+    // UPPER cover what dumps contain in practice; a mixed-case domain (Lab.Gov.vn) is missed by
+    // the fast path only — the census path folds case on every address.
     const literals = new Set<string>();
     for (const d of this.org.values()) {
       literals.add(d);
       literals.add(d.toUpperCase());
-      literals.add(d[0]!.toUpperCase() + d.slice(1));
     }
     this.literals = [...literals].map((l) => Buffer.from(l, 'latin1'));
     for (const d of this.classifier.banks.values()) this.addSuffix(d, 'bank');

@@ -8,10 +8,11 @@ import type { FileFormat } from '../formats/parse-line.js';
 import { type ArchiveEntry, spoolToTemp, tarEntries, zipEntries } from '../sources/archives.js';
 import { BombError, type ByteSource, decompress, utf16ToUtf8 } from '../sources/decompress.js';
 import { type LeakMatch, ScanAccumulator, type ScanSnapshot } from './accumulator.js';
-import { type ChunkView, censusChunk, domainChunk, ScanPlan, type ScanSettings } from './chunk.js';
+import { ScanPlan, type ScanSettings } from './chunk.js';
 import { CATEGORIES, type Category, vnBanks } from './domains.js';
 import { HLL_STANDARD_ERROR } from './hll.js';
 import { StreamFeeder } from './feeder.js';
+import { type PlainTask, scanPlainTask } from './plain-task.js';
 
 export const DEFAULT_CHUNK_BYTES = 8 * 1024 * 1024;
 export const DEFAULT_MAX_LINE_BYTES = 1024 * 1024;
@@ -48,14 +49,6 @@ export interface ScanResult {
   errors: { file: string; reason: string; message: string }[];
   durationMs: number;
   matches: LeakMatch[];
-}
-
-interface PlainTask {
-  file: string;
-  start: number;
-  length: number;
-  size: number;
-  format: FileFormat;
 }
 
 /** Every file under the given paths (directories recursively, sorted for a stable order). */
@@ -307,43 +300,6 @@ async function peek(source: ByteSource, bytes: number): Promise<{ head: Uint8Arr
       }
     })(),
   };
-}
-
-/** One chunk of a plain file: read with a byte of look-behind and a line's worth of look-ahead. */
-export function scanPlainTask(plan: ScanPlan, acc: ScanAccumulator, task: PlainTask, buf: Buffer, fdCache?: Map<string, number>): void {
-  if (task.length <= 0) return;
-  const lookBehind = task.start > 0 ? 1 : 0;
-  const from = task.start - lookBehind;
-  const want = Math.min(task.size - from, lookBehind + task.length + plan.settings.maxLineBytes);
-  let fd = fdCache?.get(task.file);
-  const ownFd = fd === undefined;
-  if (fd === undefined) {
-    fd = openSync(task.file, 'r');
-    fdCache?.set(task.file, fd);
-  }
-  try {
-    let got = 0;
-    while (got < want) {
-      const n = readSync(fd, buf, got, want - got, from + got);
-      if (n === 0) break;
-      got += n;
-    }
-    const view: ChunkView = {
-      buf,
-      begin: lookBehind,
-      end: lookBehind + Math.min(task.length, got - lookBehind),
-      limit: got,
-      atInputStart: task.start === 0,
-      atInputEnd: from + got >= task.size,
-      baseOffset: from,
-      file: task.file,
-      format: task.format,
-    };
-    if (plan.settings.census) censusChunk(plan, acc, view);
-    else domainChunk(plan, acc, view);
-  } finally {
-    if (ownFd && !fdCache) closeSync(fd);
-  }
 }
 
 function workerUrl(): { url: URL; eval: boolean; code: string } {

@@ -2,7 +2,7 @@ import { closeSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { ScanAccumulator } from './accumulator.js';
 import { ScanPlan, type ScanSettings } from './chunk.js';
-import { scanPlainTask } from './engine.js';
+import { type PlainTask, scanPlainTask } from './plain-task.js';
 
 /** Scan worker: receives chunk tasks, reads them into one reused buffer, answers with its counts. */
 const { settings, chunkBytes } = workerData as { settings: ScanSettings; chunkBytes: number };
@@ -11,7 +11,7 @@ const acc = new ScanAccumulator(settings.exactLimit);
 const buf = Buffer.allocUnsafe(chunkBytes + settings.maxLineBytes + 1);
 const fds = new Map<string, number>();
 const port = parentPort!;
-port.on('message', (message: { type: 'task' | 'finish'; task?: Parameters<typeof scanPlainTask>[2] }) => {
+port.on('message', (message: { type: 'task' | 'finish'; task?: PlainTask }) => {
   if (message.type === 'task') {
     scanPlainTask(plan, acc, message.task!, buf, fds);
     port.postMessage({ type: 'done', bytes: message.task!.length });
