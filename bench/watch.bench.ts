@@ -125,4 +125,50 @@ export default async function bench(): Promise<void> {
     `      rolled up: ${rollupRows} rollup rows (${rollup.hourly} hourly, ${rollup.daily} daily buckets written) — 24 hourly + 1 daily row per monitor-day`,
   );
   rmSync(dir, { recursive: true, force: true });
+  await benchDashboard(count);
+}
+
+/**
+ * The dashboard's monitor list with `count` monitors in Chromium: time from opening /watch to the
+ * list showing all of them (paged API fetches + virtualised rendering).
+ */
+export async function benchDashboard(count: number): Promise<void> {
+  const { launchBrowser, newPage, signIn, startDashboard } = await import('../test/support/browser.js');
+  const config = {
+    file: undefined,
+    baseDir: process.cwd(),
+    config: configSchema.parse({
+      monitors: Array.from({ length: count }, (_, i) => ({
+        id: `m${i}`,
+        name: `Cổng thông tin ${i}`,
+        type: 'tcp',
+        host: '127.0.0.1',
+        port: 9,
+        interval: '60s',
+      })),
+    }),
+  };
+  const app = await startDashboard({ users: [{ name: 'bench', role: 'viewer' }], config });
+  const browser = await launchBrowser();
+  try {
+    const { page } = await newPage(browser);
+    await signIn(page, app.url, 'bench');
+    const times: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const started = performance.now();
+      await page.goto(`${app.url}/watch`);
+      await page.waitForFunction((n) => document.querySelector('[data-testid="watch-total"]')?.textContent?.includes(`${n} / ${n}`), count, {
+        timeout: 60_000,
+      });
+      times.push(performance.now() - started);
+    }
+    const rows = await page.locator('.watch-row').count();
+    const best = Math.min(...times);
+    console.log(
+      `  dashboard: ${count} monitors listed in ${times.map((t) => Math.round(t)).join(' / ')} ms (${rows} rows in the DOM)   goal < 1000 ms: ${best < 1000 ? 'MET' : 'MISSED'}`,
+    );
+  } finally {
+    await browser.close();
+    await app.close();
+  }
 }

@@ -39,7 +39,7 @@ export async function startWatchForServer(services: HttpServices): Promise<() =>
 const idParams = z.object({ id: z.string().min(1).max(200) });
 const listQuery = z.object({
   offset: z.coerce.number().int().min(0).default(0),
-  limit: z.coerce.number().int().min(1).max(1_000).default(100),
+  limit: z.coerce.number().int().min(1).max(10_000).default(100),
   status: z.enum(['up', 'down', 'degraded', 'pending']).optional(),
   q: z.string().max(200).optional(),
 });
