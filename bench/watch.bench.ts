@@ -163,9 +163,12 @@ export async function benchDashboard(count: number): Promise<void> {
       times.push(performance.now() - started);
     }
     const rows = await page.locator('.watch-row').count();
-    const best = Math.min(...times);
+    const warm = Math.max(...times.slice(1));
     console.log(
-      `  dashboard: ${count} monitors listed in ${times.map((t) => Math.round(t)).join(' / ')} ms (${rows} rows in the DOM)   goal < 1000 ms: ${best < 1000 ? 'MET' : 'MISSED'}`,
+      `  dashboard: ${count} monitors listed in ${Math.round(times[0]!)} ms cold (first visit), ${times
+        .slice(1)
+        .map((t) => Math.round(t))
+        .join(' / ')} ms warm; ${rows} rows in the DOM   goal < 1000 ms: warm ${warm < 1000 ? 'MET' : 'MISSED'}, cold ${times[0]! < 1000 ? 'MET' : 'MISSED'}`,
     );
   } finally {
     await browser.close();
