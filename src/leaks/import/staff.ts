@@ -29,7 +29,7 @@ export class StaffDirectory {
 }
 
 const HEADERS: Record<keyof StaffMember, RegExp> = {
-  fullName: /^(full ?name|name|họ (và )?tên|ho ten|họ tên)$/i,
+  fullName: /^(full[ _]?name|name|họ (và )?tên|ho[ _]ten)$/i,
   email: /^(e-?mail|thư điện tử|địa chỉ thư)$/i,
   unit: /^(unit|department|đơn vị|phòng|phòng ban)$/i,
   phone: /^(phone|telephone|điện thoại|sđt|số điện thoại)$/i,
