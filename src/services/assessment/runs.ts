@@ -19,16 +19,14 @@ export async function runAndStoreOrganisation(
   const organisation = config.organisation?.name ?? '';
   const runId =
     options.existingRunId ?? (await repo.createRun({ kind: 'org', scope: organisation || 'organisation', organisation, actor: options.actor ?? 'cli' }));
-  let position = 0;
   let saving: Promise<void> = Promise.resolve();
   try {
     const run = await assessOrganisation(config, ctx, {
       ...options,
-      onTarget: (done, total, target) => {
-        // Save each target as it finishes (in order of completion), one write at a time.
-        const at = position++;
-        saving = saving.then(() => repo.addTargets(runId, [target], at));
-        options.onTarget?.(done, total, target);
+      onTarget: (done, total, target, index) => {
+        // Save each target as it finishes, at its place in vigil.yaml's order, one write at a time.
+        saving = saving.then(() => repo.addTargets(runId, [target], index));
+        options.onTarget?.(done, total, target, index);
       },
     });
     await saving;

@@ -221,7 +221,7 @@ export interface AssessOrganisationOptions {
   targetTimeoutMs?: number;
   toolkit?: AssessmentToolkit;
   /** Called after each target (progress bars, job progress). */
-  onTarget?: (done: number, total: number, target: TargetAssessment) => void;
+  onTarget?: (done: number, total: number, target: TargetAssessment, index: number) => void;
 }
 
 export interface PlannedTarget {
@@ -287,7 +287,7 @@ export async function assessOrganisation(config: VigilConfig, ctx: ProbeContext,
       const plan = planned[index]!;
       results[index] = await assessOne(plan);
       done++;
-      options.onTarget?.(done, planned.length, results[index]!);
+      options.onTarget?.(done, planned.length, results[index]!, index);
     }
   };
   try {
