@@ -18,8 +18,11 @@ export interface RetentionPolicy {
 export const DEFAULT_RETENTION: RetentionPolicy = { rawDays: 7, hourlyDays: 90 };
 
 /** Roll raw results in [from, to) up into `grain` buckets. Returns the number of buckets written. */
-export async function rollUpRaw(store: Store, grain: Grain, from: string, to: string): Promise<number> {
+export async function rollUpRaw(store: Store, grain: Grain, fromIso: string, toIso: string): Promise<number> {
   const len = PREFIX[grain];
+  // Stored timestamps are toISOString() text: compare like with like ("…00Z" sorts after "…00.000Z").
+  const from = new Date(fromIso).toISOString();
+  const to = new Date(toIso).toISOString();
   const result = await sql`
     insert into watch_rollups (monitor_id, grain, "start", total, "up", degraded, "down", sum_ms, max_ms)
     select monitor_id, ${grain}, substr(at, 1, ${sql.lit(len)}), count(*),
@@ -75,9 +78,11 @@ export async function maintainResults(
 export async function uptime(
   store: Store,
   monitorId: string,
-  from: string,
-  to: string,
+  fromIso: string,
+  toIso: string,
 ): Promise<{ total: number; up: number; degraded: number; down: number; uptimePct: number | null; avgMs: number | null }> {
+  const from = new Date(fromIso).toISOString();
+  const to = new Date(toIso).toISOString();
   const raw = await store.db
     .selectFrom('watch_results')
     .select([
