@@ -297,8 +297,9 @@ function writeBatchSqlite(
   db.transaction(() => {
     for (const a of batch) {
       const rank = SEVERITY_RANK[a.severity];
-      const isNewPair = pairExists.get(a.email, sourceId) === undefined;
       const account = getAccount.get(a.email) as { state: string } | undefined;
+      // No account means no (account, source) pair either (foreign key): one lookup saved per new account.
+      const isNewPair = !account || pairExists.get(a.email, sourceId) === undefined;
       if (!account) {
         const person = staff.lookup(a.email);
         insertAccount.run(
