@@ -4,7 +4,6 @@ import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { VigilError } from '../../errors.js';
 import { type Container, detectContainer, detectEncoding, detectLineFormat } from '../formats/detect.js';
-import type { FileFormat } from '../formats/parse-line.js';
 import { type ArchiveEntry, spoolToTemp, tarEntries, zipEntries } from '../sources/archives.js';
 import { BombError, type ByteSource, decompress, utf16ToUtf8 } from '../sources/decompress.js';
 import { type LeakMatch, ScanAccumulator, type ScanSnapshot } from './accumulator.js';
