@@ -20,7 +20,7 @@ export const pages: PageDefinition[] = [
     icon: 'assessment',
     component: lazy(() => import('./assessment/AssessmentPage')),
   },
-  { id: 'leaks', path: '/leaks', title: { vi: 'Lộ lọt', en: 'Leaks' }, icon: 'leaks' },
+  { id: 'leaks', path: '/leaks', title: { vi: 'Lộ lọt', en: 'Leaks' }, icon: 'leaks', component: lazy(() => import('./leaks/LeaksPage')) },
   { id: 'watch', path: '/watch', title: { vi: 'Giám sát', en: 'Watch' }, icon: 'watch', component: lazy(() => import('./watch/WatchPage')) },
   { id: 'incidents', path: '/incidents', title: { vi: 'Sự cố', en: 'Incidents' }, icon: 'incidents' },
   { id: 'reports', path: '/reports', title: { vi: 'Báo cáo', en: 'Reports' }, icon: 'reports' },
