@@ -126,7 +126,7 @@ export default function LeaksPage(_props: PageProps) {
 
   return (
     <div className="page leaks-page">
-      <h1>{vi ? 'Tài khoản lộ lọt' : 'Leaked accounts'}</h1>
+      <h1>{vi ? 'Lộ lọt — tài khoản bị lộ' : 'Leaks — leaked accounts'}</h1>
       {error && <p role="alert">{error}</p>}
       <section className="card">
         <h2>{vi ? 'Nguồn dữ liệu lộ lọt' : 'Leak sources'}</h2>
