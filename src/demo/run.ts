@@ -10,6 +10,7 @@ import { type RunningServer, startServer } from '../http/server.js';
 import { serveStarters } from '../http/starters.js';
 import { type RunningLab, startLab } from '../lab/index.js';
 import { AuthService } from '../services/auth/auth-service.js';
+import { seedDemoLeaks } from '../leaks/demo.js';
 import { runDemoAssessment } from '../services/assessment/runs.js';
 import { openStore, type Store } from '../store/store.js';
 
@@ -56,8 +57,33 @@ function freshDataDir(dataDir: string): void {
 /** The demo's vigil.yaml: the lab agency, with probes pointed at the lab (network section). */
 function demoConfig(lab: RunningLab, dataDir: string): VigilConfig {
   const base = lab.organisationConfig();
+  const names = (base.onCall?.people ?? []).map((person) => person.name);
+  const now = Date.now();
   return configSchema.parse({
     ...base,
+    // Short intervals so a newcomer sees the incident become an alert within a minute.
+    monitors: (base.monitors ?? []).map((monitor) => ({ ...monitor, interval: 15_000, timeout: Math.min(monitor.timeout, 8_000) })),
+    onCall: {
+      ...base.onCall,
+      ...(names.length
+        ? {
+            rotation: {
+              start: new Date(now - 3_600_000).toISOString(),
+              end: new Date(now + 7 * 86_400_000).toISOString(),
+              shiftHours: 8,
+              primary: names,
+              secondary: names.length > 1 ? [...names.slice(1), names[0]] : [],
+            },
+          }
+        : {}),
+      // Escalate quickly in the demo: to the secondary after 2 minutes, everyone after 4.
+      escalation: [
+        { after: 0, notify: ['primary'] },
+        { after: 120_000, notify: ['secondary'] },
+        { after: 240_000, notify: ['everyone'] },
+      ],
+      groupWindow: 5_000,
+    },
     network: {
       resolver: `${lab.resolver.host}:${lab.resolver.port}`,
       ca: [relative(dataDir, lab.caFile)],
@@ -96,6 +122,12 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   summary.assessment = { runId: assessment.runId, targets: assessment.run.targets.length, grade: assessment.run.grade, failedChecks: failed };
   options.log(`  ${assessment.run.targets.length} targets, grade ${assessment.run.grade}, ${failed} failed checks`);
 
+  options.log('• Nhập dữ liệu lộ lọt mẫu / importing sample leak dumps…');
+  const leaks = await seedDemoLeaks(store, loaded);
+  summary.leaks = leaks;
+  options.log(`  ${leaks.sources} sources, ${leaks.accounts} of the agency's accounts found`);
+
+  options.log('• Bắt đầu giám sát / starting the watch…');
   const server = await startServer({
     store,
     config: loaded,
@@ -111,6 +143,13 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
       if (portal) {
         lab.control.deface(portal);
         options.log(`• [demo] Cổng ${portal} vừa bị thay đổi giao diện / the lab just defaced ${portal}`);
+      }
+      const service = (config.monitors ?? []).find((m) => m.type === 'tcp' || m.type === 'smtp');
+      if (service && 'host' in service && 'port' in service && typeof service.port === 'number') {
+        lab.control
+          .stopService(String(service.host), service.port)
+          .then(() => options.log(`• [demo] Dịch vụ ${service.name} vừa ngừng / the lab just stopped ${service.name}`))
+          .catch((error: Error) => options.log(`• [demo] could not stop ${service.name}: ${error.message}`));
       }
     }, options.incidentAfterSeconds * 1000);
     incidentTimer.unref();
