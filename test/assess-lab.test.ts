@@ -15,8 +15,6 @@ import type { OrganisationAssessment } from '../src/services/assessment/types.js
  */
 const LAB_CANNOT_SHOW: Record<string, string> = {
   'mail.webmail': 'no check produces it yet (no webmail URL in vigil.yaml’s mail section); webmail sites are assessed as websites',
-  'web.security-txt': 'every lab site with a security.txt has an Expires more than a year ahead, so none passes',
-  'mail.tls': 'the lab MX servers all accept RSA key-exchange suites (no forward secrecy), so every MX warns; none passes reliably',
 };
 
 let lab: RunningLab;

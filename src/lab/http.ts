@@ -80,6 +80,18 @@ function misbehave(mode: HostileMode, req: IncomingMessage, res: ServerResponse,
   }
 }
 
+/**
+ * Body placeholders: `{{host}}` → the requested host; `{{days-ahead:N}}` → an RFC 3339 date N days
+ * from today (UTC midnight), so dated files such as security.txt's Expires never age in the world file.
+ */
+function expandPlaceholders(body: string, host: string): string {
+  return body.replaceAll('{{host}}', host).replace(/\{\{days-ahead:(\d{1,5})\}\}/g, (_, days: string) => {
+    const today = new Date();
+    const date = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() + Number(days)));
+    return date.toISOString().replace('.000Z', 'Z');
+  });
+}
+
 function respond(endpoint: HttpEndpoint, req: IncomingMessage, res: ServerResponse): void {
   const site = pickSite(endpoint.sites, req.headers.host);
   const spec = site.spec;
@@ -126,7 +138,7 @@ function respond(endpoint: HttpEndpoint, req: IncomingMessage, res: ServerRespon
     status = 404;
     body = NOT_FOUND_PAGE;
   }
-  const payload = Buffer.from(body.replaceAll('{{host}}', host), 'utf8');
+  const payload = Buffer.from(expandPlaceholders(body, host), 'utf8');
   headers['content-length'] = String(payload.length);
   res.writeHead(status, headers);
   res.end(req.method === 'HEAD' ? undefined : payload);
