@@ -1,4 +1,5 @@
 import { configSchema, type VigilConfig } from '../config/schema.js';
+import { COMMON_DKIM_SELECTORS } from '../probes/mail-dns.js';
 import type { LabSite } from './http.js';
 import type { ParsedWorld } from './world/schema.js';
 
@@ -13,6 +14,31 @@ export function staffCsv(world: ParsedWorld): string {
     lines.push([person.name, person.email, person.unit, person.phone, person.aliases.join(';')].map(csvField).join(','));
   }
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * DKIM selectors published in the world's mail-domain zones that vigil would not guess (not in
+ * COMMON_DKIM_SELECTORS): a real agency lists those in vigil.yaml, so the lab's config does too.
+ */
+export function worldDkimSelectors(world: ParsedWorld): string[] {
+  const mailDomains = new Set(world.mailDomains.map((d) => d.toLowerCase()));
+  const common = new Set<string>(COMMON_DKIM_SELECTORS);
+  const selectors = new Set<string>();
+  for (const zone of world.dns.zones) {
+    const zoneName = zone.name.toLowerCase().replace(/\.$/, '');
+    if (!mailDomains.has(zoneName)) continue;
+    for (const record of zone.records) {
+      if (record.type !== 'TXT') continue;
+      // relative ("mail2024._domainkey") or absolute ("mail2024._domainkey.zone.") owner names
+      const owner = record.name
+        .toLowerCase()
+        .replace(/\.$/, '')
+        .replace(new RegExp(`\\.${zoneName.replaceAll('.', '\\.')}$`), '');
+      const match = /^([a-z0-9_-]+(?:\.[a-z0-9_-]+)*)\._domainkey$/.exec(owner);
+      if (match && !common.has(match[1]!)) selectors.add(match[1]!);
+    }
+  }
+  return [...selectors].sort();
 }
 
 /**
@@ -57,7 +83,7 @@ export function buildOrganisationConfig(world: ParsedWorld, lab: { staffFile: st
 
   const config: Record<string, unknown> = {
     organisation: { ...world.organisation },
-    mail: { domains: world.mailDomains, dkimSelectors: [], outboundIps: [] },
+    mail: { domains: world.mailDomains, dkimSelectors: worldDkimSelectors(world), outboundIps: [] },
     websites,
     staff: { directory: lab.staffFile },
     onCall: { people: onCall.map((p) => ({ name: p.name, email: p.email, ...(p.phone ? { phone: p.phone } : {}) })) },
