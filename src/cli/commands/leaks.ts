@@ -1,14 +1,10 @@
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { VigilError } from '../../errors.js';
-import { exportMatches } from '../../leaks/export.js';
-import { generateCombolist } from '../../leaks/generate.js';
-import { type ScanResult, scanPaths } from '../../leaks/scan/engine.js';
+import type { ScanResult } from '../../leaks/scan/engine.js';
 import { configPath, requireSection } from '../../config/load.js';
-import { importLeaks } from '../../leaks/import/importer.js';
-import { notifyAccounts } from '../../leaks/notify/notify.js';
-import { loadStaffDirectory, StaffDirectory } from '../../leaks/import/staff.js';
-import { assignUnit, LEAK_STATES, listAccounts, setState, STATE_LABELS, type LeakState } from '../../leaks/triage/triage.js';
+import type { importLeaks } from '../../leaks/import/importer.js';
+import { LEAK_STATES, type LeakState, STATE_LABELS } from '../../leaks/triage/triage.js';
 import type { CliContext, RegisterCommand } from '../context.js';
 
 function collect(value: string, previous: string[]): string[] {
@@ -102,6 +98,16 @@ function renderScan(result: ScanResult): string {
   return lines.join('\n');
 }
 
+// The capability's modules load only when a command runs, so `vigil --help` and other
+// commands start fast.
+const scanEngine = () => import('../../leaks/scan/engine.js');
+const exporter = () => import('../../leaks/export.js');
+const generator = () => import('../../leaks/generate.js');
+const importer = () => import('../../leaks/import/importer.js');
+const notifier = () => import('../../leaks/notify/notify.js');
+const staffDirectory = () => import('../../leaks/import/staff.js');
+const triage = () => import('../../leaks/triage/triage.js'); // also imported statically: it is light
+
 export const register: RegisterCommand = (program, ctx) => {
   const leaks = program.command('leaks').description('rà soát dữ liệu lộ lọt / leaked-data intake, census and triage (directive 4749 items 2–3)');
 
@@ -123,7 +129,7 @@ export const register: RegisterCommand = (program, ctx) => {
       const bar = progressBar('Quét / scan');
       let result: ScanResult;
       try {
-        result = await scanPaths(paths, {
+        result = await (await scanEngine()).scanPaths(paths, {
           orgDomains,
           census: Boolean(options.census),
           ...(options.workers !== undefined ? { workers: options.workers } : {}),
@@ -132,7 +138,7 @@ export const register: RegisterCommand = (program, ctx) => {
       } finally {
         bar.stop();
       }
-      if (options.out) await exportMatches(options.out, result.matches);
+      if (options.out) await (await exporter()).exportMatches(options.out, result.matches);
       ctx.print(command, censusJson(result), () => renderScan(result));
       if (result.matches.length > 0) process.exitCode = 1;
     });
@@ -146,7 +152,7 @@ export const register: RegisterCommand = (program, ctx) => {
     .option('--domain <domain>', 'organisation domain to plant (repeatable)', collect, [])
     .action(async (options: { out: string; size: string; seed: string; domain: string[] }, command: Command) => {
       const orgDomains = await orgDomainsOf(ctx, command, options.domain);
-      const truth = generateCombolist(options.out, {
+      const truth = (await generator()).generateCombolist(options.out, {
         seed: Number(options.seed),
         bytes: parseSize(options.size),
         orgDomains: orgDomains.length ? orgDomains : ['example.gov.vn'],
@@ -173,12 +179,13 @@ export const register: RegisterCommand = (program, ctx) => {
     .action(async (paths: string[], options: { source: string; title?: string; breachDate?: string; workers?: number }, command: Command) => {
       const loaded = await ctx.config(command);
       const mail = requireSection(loaded, 'mail');
+      const { loadStaffDirectory, StaffDirectory } = await staffDirectory();
       const staff = loaded.config.staff ? loadStaffDirectory(configPath(loaded, loaded.config.staff.directory), mail.domains) : StaffDirectory.empty();
       const store = await ctx.store(command);
       const bar = progressBar('Nhập / import');
       let summary: Awaited<ReturnType<typeof importLeaks>>;
       try {
-        summary = await importLeaks(store, paths, {
+        summary = await (await importer()).importLeaks(store, paths, {
           source: options.source,
           ...(options.title ? { title: options.title } : {}),
           ...(options.breachDate ? { breachDate: options.breachDate } : {}),
@@ -209,7 +216,7 @@ export const register: RegisterCommand = (program, ctx) => {
     .option('--source <name>', 'filter by source')
     .action(async (options: { state?: string; unit?: string; severity?: string; source?: string }, command: Command) => {
       const store = await ctx.store(command);
-      const rows = await listAccounts(store, options);
+      const rows = await (await triage()).listAccounts(store, options);
       ctx.print(command, rows, () =>
         rows.length === 0
           ? 'Không có tài khoản / no accounts'
@@ -231,7 +238,7 @@ export const register: RegisterCommand = (program, ctx) => {
     .option('--actor <name>', 'who does it (default: $USER)')
     .action(async (state: string, emails: string[], options: { note?: string; actor?: string }, command: Command) => {
       const store = await ctx.store(command);
-      const result = await setState(store, emails, state, options.actor ?? `cli:${process.env.USER ?? 'unknown'}`, options.note);
+      const result = await (await triage()).setState(store, emails, state, options.actor ?? `cli:${process.env.USER ?? 'unknown'}`, options.note);
       ctx.print(command, result, () => [`Đã chuyển / moved: ${result.changed.length}`, ...result.refused.map((r) => `  ! ${r.email}: ${r.reason}`)].join('\n'));
       if (result.refused.length > 0) process.exitCode = 1;
     });
@@ -243,7 +250,7 @@ export const register: RegisterCommand = (program, ctx) => {
     .argument('<emails...>', 'accounts')
     .action(async (unit: string, emails: string[], _options, command: Command) => {
       const store = await ctx.store(command);
-      const n = await assignUnit(store, emails, unit, `cli:${process.env.USER ?? 'unknown'}`);
+      const n = await (await triage()).assignUnit(store, emails, unit, `cli:${process.env.USER ?? 'unknown'}`);
       ctx.print(command, { assigned: n, unit }, () => `Đã giao / assigned ${n} → ${unit}`);
     });
 
@@ -254,7 +261,7 @@ export const register: RegisterCommand = (program, ctx) => {
     .action(async (options: { dryRun?: boolean }, command: Command) => {
       const loaded = await ctx.config(command);
       const store = await ctx.store(command);
-      const result = await notifyAccounts(store, loaded.config.notifications?.smtp, {
+      const result = await (await notifier()).notifyAccounts(store, loaded.config.notifications?.smtp, {
         organisation: loaded.config.organisation?.name ?? 'vigil',
         dryRun: Boolean(options.dryRun),
         actor: `cli:${process.env.USER ?? 'unknown'}`,

@@ -2,8 +2,7 @@ import type { Command } from 'commander';
 import { probeContextFromConfig } from '../../config/probe-context.js';
 import { VigilError } from '../../errors.js';
 import { watchProbeContext } from '../../watch/probe-context.js';
-import { type CheckReport, WatchService } from '../../watch/service.js';
-import { startWatch } from '../../watch/start.js';
+import type { CheckReport } from '../../watch/service.js';
 import type { RegisterCommand } from '../context.js';
 
 interface WatchOptions {
@@ -50,6 +49,8 @@ export const register: RegisterCommand = (program, ctx) => {
             hint: 'add a monitors: section to vigil.yaml, e.g.\nmonitors:\n  - { name: Cổng thông tin, type: http, url: https://example.gov.vn/ }',
           });
         }
+        // Loaded only when run, so other commands start fast.
+        const { WatchService } = await import('../../watch/service.js');
         const service = new WatchService(store, probe);
         try {
           await service.load(monitors);
@@ -76,6 +77,7 @@ export const register: RegisterCommand = (program, ctx) => {
         }
         return;
       }
+      const { startWatch } = await import('../../watch/start.js');
       const running = await startWatch({ store, config: loaded.config, probe, log: (line: string) => process.stderr.write(`${line}\n`) });
       process.stderr.write(`vigil watch: ${running.service.list().length} monitor(s); Ctrl-C to stop / nhấn Ctrl-C để dừng\n`);
       await new Promise<void>((resolve) => {
