@@ -301,11 +301,45 @@ async function peek(source: ByteSource, bytes: number): Promise<{ head: Uint8Arr
   };
 }
 
+/** Sources the scan worker loads (its import graph), to tell whether dist/ is as new as them. */
+const WORKER_SOURCES = [
+  'scan/worker',
+  'scan/accumulator',
+  'scan/bytes',
+  'scan/chunk',
+  'scan/domains',
+  'scan/hash-set',
+  'scan/hll',
+  'scan/plain-task',
+  'formats/parse-line',
+  'formats/password',
+];
+
+/**
+ * The compiled worker in dist/ when running from sources (tsx, vitest) and dist/ is at least as
+ * new as every source the worker loads: compiling TypeScript in each worker through tsx costs
+ * seconds of CPU, which made two workers slower than one.
+ */
+function freshCompiledWorker(self: URL): URL | undefined {
+  try {
+    const leaks = new URL('../', self); // src/leaks/
+    const dist = new URL('../../../dist/leaks/', self);
+    for (const name of WORKER_SOURCES) {
+      if (statSync(new URL(`${name}.js`, dist)).mtimeMs < statSync(new URL(`${name}.ts`, leaks)).mtimeMs) return undefined;
+    }
+    return new URL('scan/worker.js', dist);
+  } catch {
+    return undefined;
+  }
+}
+
 function workerUrl(): { url: URL; eval: boolean; code: string } {
   const self = new URL(import.meta.url);
   const ts = self.pathname.endsWith('.ts');
+  const compiled = ts ? freshCompiledWorker(self) : undefined;
+  if (compiled) return { url: compiled, eval: false, code: '' };
   const url = new URL(ts ? './worker.ts' : './worker.js', self);
-  // Running from sources (tsx, vitest): the worker must register tsx itself before importing TypeScript.
+  // Running from sources with a stale dist/: the worker must register tsx itself before importing TypeScript.
   const code = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`;
   return { url, eval: ts, code };
 }
