@@ -8,15 +8,10 @@ import type { OrganisationAssessment } from '../src/services/assessment/types.js
 /**
  * The issue's "every check shows both outcomes": the whole default lab organisation assessed with
  * the real probes, then, for every published check id, at least one result that passes and one
- * that does not (fail, or warn for checks whose worst verdict is a warning by design).
- *
- * Ids the default lab cannot show both ways yet are listed with the reason (and reported in the
- * closing note); when one starts showing both, the test logs it so the list can shrink.
+ * that does not (fail, or warn for checks whose worst verdict is a warning by design). No id is
+ * excused: mail.webmail from the two webmail sites, web.security-txt from www.so-demo's security.txt
+ * (Expires 180 days ahead), mail.tls from so-demo's forward-secret MX.
  */
-const LAB_CANNOT_SHOW: Record<string, string> = {
-  'mail.webmail': 'no check produces it yet (no webmail URL in vigil.yaml’s mail section); webmail sites are assessed as websites',
-};
-
 let lab: RunningLab;
 let run: OrganisationAssessment;
 const outcomes = new Map<string, Set<CheckStatus>>();
@@ -64,17 +59,19 @@ describe('assessOrganisation against the default lab world', () => {
 
   it('every published check id shows a passing and a failing outcome', () => {
     const missing: string[] = [];
-    const newlyBoth: string[] = [];
     for (const entry of CATALOGUE) {
       const seen = outcomes.get(entry.id) ?? new Set();
       const both = seen.has('pass') && (seen.has('fail') || seen.has('warn'));
-      if (entry.id in LAB_CANNOT_SHOW) {
-        if (both) newlyBoth.push(entry.id);
-      } else if (!both) missing.push(`${entry.id} (seen: ${[...seen].join(',') || 'nothing'})`);
+      if (!both) missing.push(`${entry.id} (seen: ${[...seen].join(',') || 'nothing'})`);
     }
     expect(missing).toEqual([]);
-    if (newlyBoth.length) console.info(`now shown both ways, remove from LAB_CANNOT_SHOW: ${newlyBoth.join(', ')}`);
-    for (const id of Object.keys(LAB_CANNOT_SHOW).filter((id) => id !== 'mail.webmail')) expect(outcomes.has(id), id).toBe(true);
+  });
+
+  it('judges webmail only on webmail sites: HTTPS-only passes, plain-HTTP fails', () => {
+    const webmail = (url: string) => run.targets.find((t) => t.target === url)?.checks.filter((c) => c.id === 'mail.webmail') ?? [];
+    expect(webmail('https://webmail.so-demo.gov.vn.test/').map((c) => c.status)).toEqual(['pass']);
+    expect(webmail('http://webmail.truong-demo.edu.vn.test/').map((c) => c.status)).toEqual(['fail']);
+    expect(webmail('https://www.so-demo.gov.vn.test/')).toEqual([]);
   });
 
   it('only published ids are produced', () => {

@@ -1,6 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { isIP } from 'node:net';
 import type { CheckResult, ScoreCategory } from '../../checks/types.js';
+import { hostOfUrl, webmailSignals } from '../../checks/mail/webmail.js';
 import type { VigilConfig } from '../../config/schema.js';
 import type { ProbeContext } from '../../probes/context.js';
 import type { TlsEvidence } from '../../probes/tls/types.js';
@@ -197,10 +198,15 @@ export async function assessWeb(url: string, ctx: ProbeContext, options: AssessO
         return { ...evidence, host: endpoint.host };
       }, limit.deadline),
     ]);
-    if (web.ok) checks.push(...runChecks(STAGE_IDS.web, () => toolkit.checkWeb(web.value)));
-    else {
+    // mail.webmail is judged from the same web evidence, for sites that look like webmail; other
+    // sites get no mail.webmail result.
+    if (web.ok) {
+      checks.push(...runChecks(STAGE_IDS.web, () => toolkit.checkWeb(web.value)));
+      checks.push(...runChecks(['mail.webmail'], () => toolkit.checkWebmail?.(web.value) ?? []));
+    } else {
       errors.push(`HTTP: ${web.reason}`);
       checks.push(...errorResults(STAGE_IDS.web, `HTTP: ${web.reason}`));
+      if (webmailSignals(hostOfUrl(url)).length > 0) checks.push(...errorResults(['mail.webmail'], `HTTP: ${web.reason}`));
     }
     if (tls.ok) checks.push(...runChecks(STAGE_IDS.webTls, () => toolkit.checkTls(tls.value, { idPrefix: 'web.tls' })));
     else {

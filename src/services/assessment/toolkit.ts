@@ -1,6 +1,7 @@
 import { checkDane } from '../../checks/dns/index.js';
 import { checkMailDns } from '../../checks/mail/auth/index.js';
 import { checkMailTransport } from '../../checks/mail/transport/index.js';
+import { checkWebmail } from '../../checks/mail/webmail.js';
 import { checkTls } from '../../checks/tls/index.js';
 import type { CheckResult } from '../../checks/types.js';
 import { checkWeb } from '../../checks/web/index.js';
@@ -32,6 +33,8 @@ export interface AssessmentToolkit {
   checkDane(dnsEvidence: unknown, transportEvidence: MailTransportEvidence): CheckResult[];
   collectWebEvidence(url: string, ctx: ProbeContext): Promise<WebEvidence>;
   checkWeb(evidence: WebEvidence): CheckResult[];
+  /** mail.webmail for a site that looks like webmail (none otherwise); optional so fixture toolkits may leave it out. */
+  checkWebmail?(evidence: WebEvidence): CheckResult[];
   /** Addresses of a host name through the context's resolver (the TLS probe connects by address). */
   resolveHost(host: string, ctx: ProbeContext): Promise<string[]>;
   probeTls(host: string, port: number, ctx: ProbeContext, options: { servername?: string }): Promise<TlsEvidence>;
@@ -49,6 +52,7 @@ export async function loadToolkit(): Promise<AssessmentToolkit> {
     checkDane: (dnsEvidence, transportEvidence) => checkDane(dnsEvidence as MailDnsEvidence, transportEvidence),
     collectWebEvidence: (url, ctx) => collectWebEvidence(url, ctx),
     checkWeb: (evidence) => checkWeb(evidence),
+    checkWebmail: (evidence) => [checkWebmail(evidence)].filter((r) => r !== undefined),
     resolveHost: (host, ctx) => defaultResolver(ctx)(host),
     probeTls: (host, port, ctx, options) => probeTls(host, port, ctx, options),
     checkTls: (evidence, options) => checkTls(evidence, options),
