@@ -13,7 +13,10 @@ function walk(command: Command, prefix: string[], out: string[]): void {
     const options = command.options.filter((o) => !o.hidden);
     if (options.length) {
       out.push('| option | meaning |', '|---|---|');
-      for (const o of options) out.push(`| \`${o.flags}\` | ${o.description.replaceAll('|', '\\|')}${o.defaultValue !== undefined ? ` (default ${JSON.stringify(o.defaultValue)})` : ''} |`);
+      for (const o of options)
+        out.push(
+          `| \`${o.flags}\` | ${o.description.replaceAll('|', '\\|')}${o.defaultValue !== undefined ? ` (default ${JSON.stringify(o.defaultValue)})` : ''} |`,
+        );
       out.push('');
     }
   }

@@ -19,7 +19,21 @@ import { CliContext, type RegisterCommand } from './context.js';
  * Every command module exports `register(program, ctx)`. Add a capability's commands by adding
  * its module here; nothing else in the CLI needs to change.
  */
-const commandModules: RegisterCommand[] = [registerInit, registerConfig, registerBackup, registerDemo, registerServe, registerUser, registerToken, registerLeaks, registerPasswords, registerLab, registerAssess, registerSpf, registerWatch];
+const commandModules: RegisterCommand[] = [
+  registerInit,
+  registerConfig,
+  registerBackup,
+  registerDemo,
+  registerServe,
+  registerUser,
+  registerToken,
+  registerLeaks,
+  registerPasswords,
+  registerLab,
+  registerAssess,
+  registerSpf,
+  registerWatch,
+];
 
 export function buildProgram(): { program: Command; ctx: CliContext } {
   const program = new Command('vigil');
