@@ -69,6 +69,8 @@ describe('dashboard shell', () => {
     expect(await page.locator('main').textContent()).toContain('Trang này sẽ gồm');
     // Capability tiles from pages/overview/panels.tsx render in the overview grid.
     await page.locator('.overview-grid .card').first().waitFor();
+    // the assessment tile (pages/assessment/OverviewPanel.tsx) is one of them
+    await page.locator('.overview-grid .card', { hasText: 'Đánh giá thư và web' }).waitFor();
     expect(await page.title()).toBe('Tổng quan · vigil');
     expect(await page.locator('.user-name').textContent()).toBe('Nguyễn Văn An');
 
