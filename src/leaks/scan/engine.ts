@@ -11,7 +11,7 @@ import { ScanPlan, type ScanSettings } from './chunk.js';
 import { CATEGORIES, type Category, vnBanks } from './domains.js';
 import { HLL_STANDARD_ERROR } from './hll.js';
 import { StreamFeeder } from './feeder.js';
-import { type PlainTask, scanPlainTask } from './plain-task.js';
+import { type PlainTask, plainTaskBufferBytes, scanPlainTask } from './plain-task.js';
 
 export const DEFAULT_CHUNK_BYTES = 8 * 1024 * 1024;
 export const DEFAULT_MAX_LINE_BYTES = 1024 * 1024;
@@ -142,7 +142,7 @@ export async function scanPaths(paths: string[], options: ScanOptions): Promise<
   const workerCount = options.workers ?? (plainBytes > 4 * chunkBytes ? Math.min(4, availableParallelism()) : 0);
   const pool = workerCount > 0 ? runWorkers(tasks, settings, chunkBytes, workerCount, progress) : undefined;
   if (!pool) {
-    const buf = Buffer.allocUnsafe(chunkBytes + settings.maxLineBytes + 1);
+    const buf = Buffer.allocUnsafe(plainTaskBufferBytes(settings.maxLineBytes));
     for (const task of tasks) {
       scanPlainTask(plan, acc, task, buf);
       progress(task.length);

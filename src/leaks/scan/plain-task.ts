@@ -1,6 +1,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import type { FileFormat } from '../formats/parse-line.js';
 import type { ScanAccumulator } from './accumulator.js';
+import { NL } from './bytes.js';
 import { type ChunkView, censusChunk, domainChunk, type ScanPlan } from './chunk.js';
 
 /** A chunk of a plain file for a scan worker (kept apart from engine.ts so workers load little). */
@@ -12,12 +13,27 @@ export interface PlainTask {
   format: FileFormat;
 }
 
-/** One chunk of a plain file: read with a byte of look-behind and a line's worth of look-ahead. */
+/**
+ * A task is read and scanned in blocks this large: a block stays in the CPU cache between the
+ * read's copy and the searches over it (8 MiB reads ran at half the speed of 128 KiB ones).
+ */
+export const BLOCK_BYTES = 128 * 1024;
+/** Look-behind and look-ahead read around a block: enough for a line and its stealer-log neighbours. */
+const CONTEXT_BYTES = 4096;
+/**
+ * The small buffer blocks are read into (one per thread). Kept this small on purpose: measured
+ * here, `readSync` into a buffer of 256 KiB or more costs 3× the kernel time of one under ~140 KiB
+ * (large allocations are mmap-backed), whatever the length read.
+ */
+let blockBuffer: Buffer | undefined;
+
+/**
+ * One chunk of a plain file, block by block: each block is read with a little context around it;
+ * when its last line does not end within that context, the block is read again with a whole
+ * line's worth (the line cap) of look-ahead, so results do not depend on the block size.
+ */
 export function scanPlainTask(plan: ScanPlan, acc: ScanAccumulator, task: PlainTask, buf: Buffer, fdCache?: Map<string, number>): void {
   if (task.length <= 0) return;
-  const lookBehind = task.start > 0 ? 1 : 0;
-  const from = task.start - lookBehind;
-  const want = Math.min(task.size - from, lookBehind + task.length + plan.settings.maxLineBytes);
   let fd = fdCache?.get(task.file);
   const ownFd = fd === undefined;
   if (fd === undefined) {
@@ -25,26 +41,52 @@ export function scanPlainTask(plan: ScanPlan, acc: ScanAccumulator, task: PlainT
     fdCache?.set(task.file, fd);
   }
   try {
-    let got = 0;
-    while (got < want) {
-      const n = readSync(fd, buf, got, want - got, from + got);
-      if (n === 0) break;
-      got += n;
+    blockBuffer ??= Buffer.allocUnsafeSlow(CONTEXT_BYTES + BLOCK_BYTES + CONTEXT_BYTES);
+    const taskEnd = task.start + task.length;
+    for (let start = task.start; start < taskEnd; start += BLOCK_BYTES) {
+      const length = Math.min(BLOCK_BYTES, taskEnd - start);
+      const view = readBlock(fd, task, start, length, CONTEXT_BYTES, blockBuffer);
+      const complete = view.atInputEnd || isLastLineComplete(view);
+      const scanned = complete ? view : readBlock(fd, task, start, length, plan.settings.maxLineBytes, buf);
+      if (plan.settings.census) censusChunk(plan, acc, scanned);
+      else domainChunk(plan, acc, scanned);
     }
-    const view: ChunkView = {
-      buf,
-      begin: lookBehind,
-      end: lookBehind + Math.min(task.length, got - lookBehind),
-      limit: got,
-      atInputStart: task.start === 0,
-      atInputEnd: from + got >= task.size,
-      baseOffset: from,
-      file: task.file,
-      format: task.format,
-    };
-    if (plan.settings.census) censusChunk(plan, acc, view);
-    else domainChunk(plan, acc, view);
   } finally {
     if (ownFd && !fdCache) closeSync(fd);
   }
+}
+
+/** Size of the reusable buffer scanPlainTask needs for a block whose last line runs long: a block, its context and a line's worth of look-ahead. */
+export function plainTaskBufferBytes(maxLineBytes: number): number {
+  return CONTEXT_BYTES + BLOCK_BYTES + Math.max(CONTEXT_BYTES, maxLineBytes) + 1;
+}
+
+/** Does the line running over the block's end finish within the look-ahead? */
+function isLastLineComplete(view: ChunkView): boolean {
+  const nl = view.buf.indexOf(NL, view.end - 1);
+  return nl >= 0 && nl < view.limit;
+}
+
+function readBlock(fd: number, task: PlainTask, start: number, length: number, lookAhead: number, buf: Buffer): ChunkView {
+  const lookBehind = Math.min(start, CONTEXT_BYTES);
+  const from = start - lookBehind;
+  const want = Math.min(task.size - from, lookBehind + length + lookAhead, buf.length);
+  let got = 0;
+  while (got < want) {
+    const n = readSync(fd, buf, got, want - got, from + got);
+    if (n === 0) break;
+    got += n;
+  }
+  return {
+    // Exactly the bytes read: Buffer.indexOf searches to the end of the buffer it is given.
+    buf: buf.subarray(0, got),
+    begin: lookBehind,
+    end: lookBehind + Math.min(length, got - lookBehind),
+    limit: got,
+    atInputStart: start === 0,
+    atInputEnd: from + got >= task.size,
+    baseOffset: from,
+    file: task.file,
+    format: task.format,
+  };
 }

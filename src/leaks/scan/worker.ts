@@ -2,13 +2,13 @@ import { closeSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { ScanAccumulator } from './accumulator.js';
 import { ScanPlan, type ScanSettings } from './chunk.js';
-import { type PlainTask, scanPlainTask } from './plain-task.js';
+import { type PlainTask, plainTaskBufferBytes, scanPlainTask } from './plain-task.js';
 
 /** Scan worker: receives chunk tasks, reads them into one reused buffer, answers with its counts. */
 const { settings, chunkBytes } = workerData as { settings: ScanSettings; chunkBytes: number };
 const plan = new ScanPlan(settings);
 const acc = new ScanAccumulator(settings.exactLimit);
-const buf = Buffer.allocUnsafe(chunkBytes + settings.maxLineBytes + 1);
+const buf = Buffer.allocUnsafe(plainTaskBufferBytes(settings.maxLineBytes));
 const fds = new Map<string, number>();
 const port = parentPort!;
 port.on('message', (message: { type: 'task' | 'finish'; task?: PlainTask }) => {
