@@ -1,6 +1,7 @@
+import { keyNodeAt, nodeAt, positionOf } from './yaml-position.js';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { isMap, isPair, isScalar, LineCounter, parseDocument, type Node } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { VigilError } from '../errors.js';
 import { type ConfigSection, configSchema, type VigilConfig } from './schema.js';
@@ -89,31 +90,9 @@ function describeIssue(issue: z.core.$ZodIssue, root: unknown, lineCounter: Line
   } else if (issue.code === 'invalid_value' || issue.code === 'invalid_union') {
     fix = 'use one of the allowed values';
   }
-  const range = (node as { range?: [number, number, number] } | undefined)?.range;
-  const pos = range ? lineCounter.linePos(range[0]) : { line: 1, col: 1 };
+  const pos = positionOf(node, lineCounter);
   const where = keyPath.length ? keyPath.join('.') : '(top level)';
   return `  ${path}:${pos.line}:${pos.col}: ${where}: ${what} — ${fix}`;
-}
-
-function nodeAt(root: unknown, keyPath: (string | number)[]): Node | undefined {
-  let node = root as Node | undefined;
-  for (const key of keyPath) {
-    if (!node || typeof node !== 'object' || !('items' in node)) return undefined;
-    const items = (node as unknown as { items: unknown[] }).items;
-    if (isMap(node)) {
-      const pair = items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(key));
-      node = isPair(pair) ? (pair.value as Node | undefined) : undefined;
-    } else {
-      node = items[Number(key)] as Node | undefined;
-    }
-  }
-  return node;
-}
-
-function keyNodeAt(node: unknown, key: string): Node | undefined {
-  if (!isMap(node)) return undefined;
-  const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === key);
-  return pair && isScalar(pair.key) ? pair.key : undefined;
 }
 
 /** Return a section or fail with a message that says how to add it. */

@@ -1,7 +1,8 @@
+import { keyNodeAt, nodeAt, positionOf } from '../../config/yaml-position.js';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { isMap, isPair, isScalar, LineCounter, type Node, parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { VigilError } from '../../errors.js';
 import { type ParsedWorld, type World, worldSchema } from './schema.js';
@@ -68,28 +69,6 @@ function describeIssue(issue: z.core.$ZodIssue, root: unknown, lineCounter: Line
     node = nodeAt(root, keyPath.slice(0, -1));
     what = `missing required key "${String(keyPath.at(-1))}"`;
   }
-  const range = (node as { range?: [number, number, number] } | undefined)?.range;
-  const pos = range ? lineCounter.linePos(range[0]) : { line: 1, col: 1 };
+  const pos = positionOf(node, lineCounter);
   return `  ${path}:${pos.line}:${pos.col}: ${keyPath.length ? keyPath.join('.') : '(top level)'}: ${what}`;
-}
-
-function nodeAt(root: unknown, keyPath: (string | number)[]): Node | undefined {
-  let node = root as Node | undefined;
-  for (const key of keyPath) {
-    if (!node || typeof node !== 'object' || !('items' in node)) return undefined;
-    const items = (node as unknown as { items: unknown[] }).items;
-    if (isMap(node)) {
-      const pair = items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(key));
-      node = isPair(pair) ? (pair.value as Node | undefined) : undefined;
-    } else {
-      node = items[Number(key)] as Node | undefined;
-    }
-  }
-  return node;
-}
-
-function keyNodeAt(node: unknown, key: string): Node | undefined {
-  if (!isMap(node)) return undefined;
-  const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === key);
-  return pair && isScalar(pair.key) ? pair.key : undefined;
 }
