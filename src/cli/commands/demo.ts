@@ -1,5 +1,6 @@
 import { VigilError } from '../../errors.js';
 import type { RegisterCommand } from '../context.js';
+import { untilStopSignal } from '../signals.js';
 
 export const register: RegisterCommand = (program, ctx) => {
   program
@@ -50,16 +51,7 @@ export const register: RegisterCommand = (program, ctx) => {
             '  Ctrl-C để dừng / to stop',
           ].join('\n'),
       );
-      await new Promise<void>((resolve) => {
-        const stop = () => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          resolve();
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-        if (options.exitAfter !== undefined) setTimeout(stop, Number(options.exitAfter) * 1000);
-      });
+      await untilStopSignal(options.exitAfter === undefined ? undefined : Number(options.exitAfter) * 1000);
       await demo.stop();
     });
 };

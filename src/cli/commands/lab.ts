@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { VigilError } from '../../errors.js';
 import type { RunningLab } from '../../lab/index.js';
 import type { RegisterCommand } from '../context.js';
+import { untilStopSignal } from '../signals.js';
 
 interface LabOptions {
   world?: string;
@@ -65,15 +66,7 @@ export const register: RegisterCommand = (program, ctx) => {
         },
         () => renderTable(lab),
       );
-      await new Promise<void>((done) => {
-        const stop = () => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          done();
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
+      await untilStopSignal();
       process.stderr.write('vigil: đang dừng lab / stopping the lab…\n');
       await lab.stop();
     });

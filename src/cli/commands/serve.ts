@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { VigilError } from '../../errors.js';
 import { AuthService } from '../../services/auth/auth-service.js';
 import type { RegisterCommand } from '../context.js';
+import { untilStopSignal } from '../signals.js';
 
 export function isLoopback(host: string): boolean {
   if (host === 'localhost') return true;
@@ -43,15 +44,7 @@ export const register: RegisterCommand = (program, ctx) => {
           (users === 0 ? 'Chưa có người dùng / no users yet: vigil user add admin --role admin\n' : '') +
           'Ctrl-C để dừng / to stop',
       );
-      await new Promise<void>((resolve) => {
-        const stop = () => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          resolve();
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
+      await untilStopSignal();
       process.stderr.write('vigil: đang dừng / stopping…\n');
       await server.close();
     });

@@ -4,6 +4,7 @@ import { VigilError } from '../../errors.js';
 import { watchProbeContext } from '../../watch/probe-context.js';
 import type { CheckReport } from '../../watch/service.js';
 import type { RegisterCommand } from '../context.js';
+import { untilStopSignal } from '../signals.js';
 
 interface WatchOptions {
   once?: boolean;
@@ -80,11 +81,7 @@ export const register: RegisterCommand = (program, ctx) => {
       const { startWatch } = await import('../../watch/start.js');
       const running = await startWatch({ store, config: loaded.config, probe, log: (line: string) => process.stderr.write(`${line}\n`) });
       process.stderr.write(`vigil watch: ${running.service.list().length} monitor(s); Ctrl-C to stop / nhấn Ctrl-C để dừng\n`);
-      await new Promise<void>((resolve) => {
-        const stop = () => resolve();
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-      });
+      await untilStopSignal();
       await running.stop();
     });
 };
