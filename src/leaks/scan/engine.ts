@@ -15,7 +15,8 @@ import { type PlainTask, plainTaskBufferBytes, scanPlainTask } from './plain-tas
 
 export const DEFAULT_CHUNK_BYTES = 8 * 1024 * 1024;
 export const DEFAULT_MAX_LINE_BYTES = 1024 * 1024;
-export const DEFAULT_EXACT_LIMIT = 2_000_000;
+// 1,000,000 hashes fit a 16 MiB table per worker (2,000,000 needed 64 MiB after its last doubling).
+export const DEFAULT_EXACT_LIMIT = 1_000_000;
 const MAX_NESTING = 4;
 
 export interface ScanOptions {
