@@ -5,7 +5,7 @@ import { ScanPlan, type ScanSettings } from './chunk.js';
 import { type PlainTask, plainTaskBufferBytes, scanPlainTask } from './plain-task.js';
 
 /** Scan worker: receives chunk tasks, reads them into one reused buffer, answers with its counts. */
-const { settings, chunkBytes } = workerData as { settings: ScanSettings; chunkBytes: number };
+const { settings } = workerData as { settings: ScanSettings };
 const plan = new ScanPlan(settings);
 const acc = new ScanAccumulator(settings.exactLimit);
 const buf = Buffer.allocUnsafe(plainTaskBufferBytes(settings.maxLineBytes));
