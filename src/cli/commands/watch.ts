@@ -11,6 +11,7 @@ interface WatchOptions {
   resolver?: string;
   ca?: string[];
   portMap?: string;
+  dnsTimeout?: string;
   concurrency?: string;
 }
 
@@ -24,6 +25,7 @@ export const register: RegisterCommand = (program, ctx) => {
     .option('--resolver <host:port>', 'DNS resolver for every lookup (e.g. the lab’s)')
     .option('--ca <file>', 'extra trusted CA certificate (PEM); repeatable', (value: string, previous: string[] = []) => [...previous, value])
     .option('--port-map <json|file>', 'connect IP:PORT to another port: {"127.0.10.80:443": 30443}')
+    .option('--dns-timeout <ms>', 'per-query DNS timeout in milliseconds (default: the config’s network.dnsTimeoutMs, else 3000)')
     .option('--concurrency <n>', 'checks in flight at once for --once', '32')
     .action(async (options: WatchOptions, command: Command) => {
       const loaded = await ctx.config(command);
@@ -41,7 +43,7 @@ export const register: RegisterCommand = (program, ctx) => {
         ...(options.resolver ? {} : { resolver: fromConfig.resolver }),
         extraCaPem: [...fromConfig.extraCaPem, ...fromFlags.extraCaPem],
         portMap: { ...fromConfig.portMap, ...fromFlags.portMap },
-        dnsTimeoutMs: fromConfig.dnsTimeoutMs,
+        dnsTimeoutMs: dnsTimeoutOption(options.dnsTimeout) ?? fromConfig.dnsTimeoutMs,
         connectTimeoutMs: fromConfig.connectTimeoutMs,
       };
       if (options.once) {
@@ -85,6 +87,15 @@ export const register: RegisterCommand = (program, ctx) => {
       await running.stop();
     });
 };
+
+function dnsTimeoutOption(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = Number(value);
+  if (!Number.isInteger(ms) || ms < 50 || ms > 60_000) {
+    throw new VigilError('watch.bad-option', `--dns-timeout must be a whole number of milliseconds from 50 to 60000, got "${value}"`);
+  }
+  return ms;
+}
 
 export function isFailure(report: CheckReport): boolean {
   return report.status === 'down' || report.defacement?.level === 'defacement' || report.defacement?.level === 'warning';
