@@ -54,44 +54,60 @@ function freshDataDir(dataDir: string): void {
   writeFileSync(join(dataDir, DEMO_MARKER), 'made by vigil demo; removed and re-created at each demo start\n');
 }
 
+/** Keys whose numbers the watch's config reads as durations (a bare number means seconds). */
+const DURATION_KEYS = new Set(['interval', 'timeout', 'degradedAfter', 'period', 'grace', 'after', 'duration', 'resendInterval', 'groupWindow', 'ackLinkTtl']);
+
+/**
+ * Parsed durations are milliseconds, but vigil.yaml reads a bare number as seconds: write them
+ * back as "NNNms" so the demo's vigil.yaml means what the parsed config meant.
+ */
+function durationsAsText(value: unknown, key = ''): unknown {
+  if (typeof value === 'number' && DURATION_KEYS.has(key)) return value === 0 ? 0 : `${value}ms`;
+  if (Array.isArray(value)) return value.map((item) => durationsAsText(item));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, durationsAsText(v, k)]));
+  return value;
+}
+
 /** The demo's vigil.yaml: the lab agency, with probes pointed at the lab (network section). */
 function demoConfig(lab: RunningLab, dataDir: string): VigilConfig {
   const base = lab.organisationConfig();
   const names = (base.onCall?.people ?? []).map((person) => person.name);
   const now = Date.now();
-  return configSchema.parse({
-    ...base,
-    // Short intervals so a newcomer sees the incident become an alert within a minute.
-    monitors: (base.monitors ?? []).map((monitor) => ({ ...monitor, interval: 15_000, timeout: Math.min(monitor.timeout, 8_000) })),
-    onCall: {
-      ...base.onCall,
-      ...(names.length
-        ? {
-            rotation: {
-              start: new Date(now - 3_600_000).toISOString(),
-              end: new Date(now + 7 * 86_400_000).toISOString(),
-              shiftHours: 8,
-              primary: names,
-              secondary: names.length > 1 ? [...names.slice(1), names[0]] : [],
-            },
-          }
-        : {}),
-      // Escalate quickly in the demo: to the secondary after 2 minutes, everyone after 4.
-      escalation: [
-        { after: 0, notify: ['primary'] },
-        { after: 120_000, notify: ['secondary'] },
-        { after: 240_000, notify: ['everyone'] },
-      ],
-      groupWindow: 5_000,
-    },
-    network: {
-      resolver: `${lab.resolver.host}:${lab.resolver.port}`,
-      ca: [relative(dataDir, lab.caFile)],
-      portMap: lab.portMap,
-      dnsTimeoutMs: 1500,
-      connectTimeoutMs: 4000,
-    },
-  });
+  return configSchema.parse(
+    durationsAsText({
+      ...base,
+      // Short intervals so a newcomer sees the incident become an alert within a minute.
+      monitors: (base.monitors ?? []).map((monitor) => ({ ...monitor, interval: 15_000, timeout: Math.min(monitor.timeout, 8_000) })),
+      onCall: {
+        ...base.onCall,
+        ...(names.length
+          ? {
+              rotation: {
+                start: new Date(now - 3_600_000).toISOString(),
+                end: new Date(now + 7 * 86_400_000).toISOString(),
+                shiftHours: 8,
+                primary: names,
+                secondary: names.length > 1 ? [...names.slice(1), names[0]] : [],
+              },
+            }
+          : {}),
+        // Escalate quickly in the demo: to the secondary after 2 minutes, everyone after 4.
+        escalation: [
+          { after: 0, notify: ['primary'] },
+          { after: 120_000, notify: ['secondary'] },
+          { after: 240_000, notify: ['everyone'] },
+        ],
+        groupWindow: 5_000,
+      },
+      network: {
+        resolver: `${lab.resolver.host}:${lab.resolver.port}`,
+        ca: [relative(dataDir, lab.caFile)],
+        portMap: lab.portMap,
+        dnsTimeoutMs: 1500,
+        connectTimeoutMs: 4000,
+      },
+    }),
+  );
 }
 
 /**
@@ -107,7 +123,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   const lab = await startLab({ dir: join(dataDir, 'lab') });
   const config = demoConfig(lab, dataDir);
   const configFile = join(dataDir, 'vigil.yaml');
-  writeFileSync(configFile, `# vigil.yaml của bản demo / the demo's configuration — the lab agency on loopback\n${stringify(config, { lineWidth: 0 })}`);
+  writeFileSync(configFile, `# vigil.yaml của bản demo / the demo's configuration — the lab agency on loopback\n${stringify(durationsAsText(config), { lineWidth: 0 })}`);
   const loaded: LoadedConfig = { file: configFile, baseDir: dataDir, config };
 
   const store = await openStore({ dataDir });
