@@ -123,7 +123,10 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   const lab = await startLab({ dir: join(dataDir, 'lab') });
   const config = demoConfig(lab, dataDir);
   const configFile = join(dataDir, 'vigil.yaml');
-  writeFileSync(configFile, `# vigil.yaml của bản demo / the demo's configuration — the lab agency on loopback\n${stringify(durationsAsText(config), { lineWidth: 0 })}`);
+  writeFileSync(
+    configFile,
+    `# vigil.yaml của bản demo / the demo's configuration — the lab agency on loopback\n${stringify(durationsAsText(config), { lineWidth: 0 })}`,
+  );
   const loaded: LoadedConfig = { file: configFile, baseDir: dataDir, config };
 
   const store = await openStore({ dataDir });
