@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import type { Selectable } from 'kysely';
 import type { CheckResult, CheckStatus, LocalizedText, ScoreCategory, Severity } from '../../checks/types.js';
 import { VigilError } from '../../errors.js';
 import type { Store } from '../../store/store.js';
+import type { AssessmentRunsTable } from '../../store/schema.js';
 import type { Grade, ScoreReport } from './scoring.js';
 import type { OrganisationAssessment, TargetAssessment, TargetKind } from './types.js';
 
@@ -389,21 +391,7 @@ function notFound(what: string, id: string): VigilError {
   });
 }
 
-function runSummary(row: {
-  id: string;
-  kind: RunKind;
-  scope: string;
-  organisation: string;
-  status: 'running' | 'done' | 'failed';
-  started_at: string;
-  finished_at: string | null;
-  score: number | null;
-  grade: string | null;
-  target_count: number;
-  failed_checks: number;
-  actor: string;
-  error: string | null;
-}): RunSummary {
+function runSummary(row: Selectable<AssessmentRunsTable>): RunSummary {
   return {
     id: row.id,
     kind: row.kind,
