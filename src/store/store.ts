@@ -105,6 +105,12 @@ export async function openStore(options: StoreOptions): Promise<Store> {
       });
     }
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
+    // An idle connection the server drops (restart, admin termination) makes the pool emit
+    // 'error'; unhandled, that would kill vigil. The pool discards that client and opens a new
+    // one at the next query, so noting it is enough.
+    pool.on('error', (error) => {
+      process.emitWarning(`PostgreSQL closed an idle connection: ${error.message}`, { code: 'VIGIL_PG_IDLE' });
+    });
     // Portable integer columns: return int8 as a JS number (counts and ids stay below 2^53).
     pg.types.setTypeParser(20, (value) => Number(value));
     store = new Store(new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), 'postgres', dataDir, undefined);
