@@ -3,7 +3,7 @@ import type { Selectable } from 'kysely';
 import type { CheckResult, CheckStatus, LocalizedText, ScoreCategory, Severity } from '../../checks/types.js';
 import { VigilError } from '../../errors.js';
 import type { Store } from '../../store/store.js';
-import type { AssessmentRunsTable } from '../../store/schema.js';
+import type { AssessmentChecksTable, AssessmentRunsTable } from '../../store/schema.js';
 import type { Grade, ScoreReport } from './scoring.js';
 import type { OrganisationAssessment, TargetAssessment, TargetKind } from './types.js';
 
@@ -457,18 +457,12 @@ function targetSummary(
   };
 }
 
-function checkResult(row: {
-  check_id: string;
-  subject: string;
-  status: string;
-  severity: string;
-  category: string;
-  title: string;
-  detail: string;
-  remediation: string;
-  refs: string;
-  evidence: string;
-}): CheckResult {
+function checkResult(
+  row: Pick<
+    Selectable<AssessmentChecksTable>,
+    'check_id' | 'subject' | 'status' | 'severity' | 'category' | 'title' | 'detail' | 'remediation' | 'refs' | 'evidence'
+  >,
+): CheckResult {
   return {
     id: row.check_id,
     status: row.status as CheckStatus,
