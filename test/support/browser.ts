@@ -99,7 +99,13 @@ export async function ensureDashboardBuilt(): Promise<void> {
     }
   }
   try {
-    if (!fresh()) execFileSync('npx', ['vite', 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
+    // NODE_ENV=production: vitest sets NODE_ENV=test, which would build React's development bundles (slow, StrictMode effects twice).
+    if (!fresh())
+      execFileSync('npx', ['vite', 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], {
+        cwd: ROOT,
+        stdio: 'inherit',
+        env: { ...process.env, NODE_ENV: 'production' },
+      });
   } finally {
     rmSync(lock, { recursive: true, force: true });
   }
