@@ -313,8 +313,8 @@ export function generateCombolist(path: string, options: GenerateOptions): DumpT
 }
 
 /**
- * A folder with one file per format (combolist, stealer log, CSV, TSV, NDJSON, SQL, UTF-16,
- * cp1252, CRLF) sharing one truth. Compressed and archived copies are made by the tests with the
+ * A folder with one file per format (combolist, stealer log, CSV, TSV, NDJSON, SQL, PHP-serialised,
+ * UTF-16, cp1252, CRLF) sharing one truth. Compressed and archived copies are made by the tests with the
  * system tools, so the generator stays free of compressors.
  */
 export function generateFormats(dir: string, options: GenerateOptions): DumpTruth {
@@ -400,5 +400,18 @@ export function generateFormats(dir: string, options: GenerateOptions): DumpTrut
     sql.push(`INSERT INTO \`users\` (\`id\`,\`email\`,\`password\`) VALUES ${tuples.join(',')};`);
   }
   write('dump.sql', sql);
+  // PHP serialize() rows (a PHP site's user/session table): lengths in bytes, so a password may hold `";`.
+  const php: string[] = [];
+  const phpString = (value: string) => `s:${Buffer.byteLength(value)}:"${value}";`;
+  for (let i = 0; i < perFile; i++) {
+    const a = f.address();
+    const written = f.quirky(a);
+    const hashed = f.int(4) === 0;
+    const pw = hashed ? f.hash('md5', f.password()) : `${f.password()}";`;
+    f.saw(written, hashed ? 'md5' : 'plaintext', false, pw);
+    const fields = [phpString('id'), `i:${i};`, phpString('user_email'), phpString(written), phpString('user_pass'), phpString(pw)];
+    php.push(i % 7 === 0 ? `O:7:"WP_User":3:{${fields.join('')}s:4:"name";${phpString(f.pick(FAMILY))}}` : `a:3:{${fields.join('')}}`);
+  }
+  write('users-php.txt', php);
   return f.truth;
 }

@@ -1,4 +1,5 @@
 import { splitDelimited, type FileFormat } from './parse-line.js';
+import { PHP_SERIALISED_START } from './php-serialised.js';
 
 export type Container = 'plain' | 'gzip' | 'zip' | 'zstd' | 'bzip2' | 'xz' | 'tar';
 export type TextEncoding = 'utf8' | 'utf16le' | 'utf16be';
@@ -57,6 +58,8 @@ export function detectLineFormat(head: Buffer): FileFormat {
     .replace(/^\uFEFF/, '')
     .replace(/\r$/, '');
   if (first.includes('@') || first.length > 4096) return { kind: 'lines' };
+  // PHP-serialised rows (`a:3:{s:5:"email";…`) carry their own field names on every line.
+  if (PHP_SERIALISED_START.test(first.trimStart())) return { kind: 'lines' };
   for (const delimiter of [',', '\t', ';', '|']) {
     if (!first.includes(delimiter)) continue;
     const columns = splitDelimited(first, delimiter).map((c) => c.trim());

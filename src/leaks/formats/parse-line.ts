@@ -1,4 +1,8 @@
 import { normaliseAddress } from '../scan/bytes.js';
+import { EMAIL_KEY, PASSWORD_KEY, type ParsedRecord, type RecordForm, URL_KEY } from './fields.js';
+import { PHP_SERIALISED_START, parsePhpSerialised } from './php-serialised.js';
+
+export type { ParsedRecord, RecordForm };
 
 /** How a file's lines are laid out, decided once per file from its first bytes (detect.ts). */
 export interface FileFormat {
@@ -13,23 +17,8 @@ export interface FileFormat {
   header?: boolean;
 }
 
-export type RecordForm = 'combo' | 'reversed' | 'url' | 'stealer' | 'csv' | 'json' | 'sql' | 'user-pass';
-
-/** One credential read from a leak line; the password stays inside the scan worker. */
-export interface ParsedRecord {
-  email: string | null;
-  password: string | null;
-  url: string | null;
-  form: RecordForm;
-  /** Column/key name the password came from (hints at the hash kind). */
-  passwordHint: string;
-}
-
 const SEPARATORS = new Set([':', ';', '|', '\t', ',', ' ']);
 const ADDRESS_IN_TEXT = /[A-Za-z0-9.!#$%&*+=?^_`{}~-]+(?:@|%40)+[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
-const EMAIL_KEY = /^(e-?mail|mail|email_address|login|user(_?name)?|account)$/i;
-const PASSWORD_KEY = /^(pass(word)?|pwd|passwd|pw|hash|password_hash|pass_hash|ntlm|nt_hash|md5|sha1|sha256|bcrypt)$/i;
-const URL_KEY = /^(url|host|site|domain|origin)$/i;
 const URLISH = /^([a-z][a-z0-9+.-]*:\/\/|www\.)|\/|^[a-z0-9-]+(\.[a-z0-9-]+)+(:\d+)?$/i;
 export const STEALER_LOGIN = /^\s*(login|username|user|email|e-mail|mail)\s*[:=]\s*$/i;
 export const STEALER_PASSWORD = /^\s*(password|pass)\s*[:=]\s?(.*)$/i;
@@ -90,6 +79,10 @@ export function parseLine(raw: string, format: FileFormat): ParsedRecord[] {
     if (json) return [json];
   }
   if (/^insert\s+into\b/i.test(trimmed)) return parseSqlInsert(trimmed);
+  if (PHP_SERIALISED_START.test(trimmed)) {
+    const php = parsePhpSerialised(trimmed);
+    if (php.length) return php;
+  }
   const combo = parseCombo(line);
   return combo ? [combo] : [];
 }

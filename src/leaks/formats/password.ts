@@ -26,7 +26,7 @@ export function passwordKind(value: string | null | undefined, hint = ''): Passw
     if (value.length === 40) return 'sha1';
     if (value.length === 64) return 'sha256';
   }
-  if (/^\$(argon2|pbkdf2|scrypt|[156y])\$/.test(value) || /hash/i.test(hint)) return 'hash';
+  if (/^\$(argon2|pbkdf2|scrypt|[156y]|[PH])\$/.test(value) || /hash/i.test(hint)) return 'hash';
   return 'plaintext';
 }
 
