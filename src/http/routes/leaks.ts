@@ -1,6 +1,9 @@
 import { z } from 'zod';
-import { exportMatches } from '../../leaks/export.js';
+import { VigilError } from '../../errors.js';
 import { readRange } from '../../leaks/passwords/pwned.js';
+import { buildLeakReport, listSources, sourceDetail } from '../../leaks/report-model.js';
+import { leakReportPdf } from '../../leaks/report-pdf.js';
+import { leakReportXlsx } from '../../leaks/report-xlsx.js';
 import { assignUnit, LEAK_STATES, listAccounts, setState, unitProgress } from '../../leaks/triage/triage.js';
 import { defineRoutes, download } from '../route.js';
 
@@ -14,6 +17,18 @@ const accountQuery = z.object({
   unit: z.string().max(200).optional(),
   severity: z.enum(['address', 'hashed', 'plaintext', 'stealer']).optional(),
   source: z.string().max(200).optional(),
+});
+
+const sourceSummarySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  title: z.string(),
+  breachDate: z.string().nullable(),
+  addedDate: z.string(),
+  pwnCount: z.number(),
+  orgCount: z.number(),
+  dataClasses: z.array(z.string()),
+  flags: z.record(z.string(), z.boolean()),
 });
 
 const accountSchema = z.object({
@@ -37,35 +52,8 @@ export const leaksRoutes = defineRoutes((r) => {
     role: 'viewer',
     summary: 'Leak sources (HIBP-shaped breaches) with their census',
     tags: ['leaks'],
-    response: z.array(
-      z.object({
-        id: z.string(),
-        name: z.string(),
-        title: z.string(),
-        breachDate: z.string().nullable(),
-        addedDate: z.string(),
-        pwnCount: z.number(),
-        orgCount: z.number(),
-        dataClasses: z.array(z.string()),
-        flags: z.record(z.string(), z.boolean()),
-        census: z.unknown(),
-      }),
-    ),
-    handler: async ({ services }) => {
-      const rows = await services.store.db.selectFrom('leak_sources').selectAll().orderBy('added_date', 'desc').execute();
-      return rows.map((s) => ({
-        id: s.id,
-        name: s.name,
-        title: s.title,
-        breachDate: s.breach_date,
-        addedDate: s.added_date,
-        pwnCount: Number(s.pwn_count),
-        orgCount: Number(s.org_count),
-        dataClasses: JSON.parse(s.data_classes) as string[],
-        flags: JSON.parse(s.flags) as Record<string, boolean>,
-        census: s.census ? JSON.parse(s.census) : null,
-      }));
-    },
+    response: z.array(sourceSummarySchema.extend({ census: z.unknown() })),
+    handler: async ({ services }) => listSources(services.store),
   });
 
   r.get({
@@ -112,42 +100,66 @@ export const leaksRoutes = defineRoutes((r) => {
   });
 
   r.get({
+    url: '/leaks/sources/:id',
+    role: 'viewer',
+    summary: 'One leak source: HIBP-shaped fields, the census of each file, and its accounts by state and severity',
+    tags: ['leaks'],
+    params: z.object({ id: z.string().max(100) }),
+    response: sourceSummarySchema.extend({
+      files: z.array(
+        z.object({
+          key: z.string(),
+          name: z.string(),
+          path: z.string(),
+          size: z.number(),
+          completedAt: z.string().nullable(),
+          bytes: z.number().nullable(),
+          lines: z.number().nullable(),
+          records: z.number().nullable(),
+          rejected: z.number().nullable(),
+          rejectedByReason: z.record(z.string(), z.number()),
+          skipped: z.record(z.string(), z.number()),
+          uniqueAddresses: z.number().nullable(),
+          uniqueAddressesEstimated: z.boolean(),
+          uniqueAddressesErrorBound: z.number().nullable(),
+          categories: z.record(z.string(), z.number().nullable()),
+          domains: z.record(z.string(), z.number()),
+        }),
+      ),
+      accountsByState: z.record(z.string(), z.number()),
+      accountsBySeverity: z.record(z.string(), z.number()),
+    }),
+    handler: async ({ services, params }) => {
+      const detail = await sourceDetail(services.store, params.id);
+      if (!detail)
+        throw new VigilError('leaks.source-not-found', `no leak source with id ${params.id}`, { hint: 'list the sources: GET /leaks/sources', status: 404 });
+      return detail;
+    },
+  });
+
+  r.get({
     url: '/leaks/accounts/export.xlsx',
     role: 'viewer',
-    summary: 'Leaked accounts as an XLSX workbook (masked passwords)',
+    summary: 'Leaked accounts (same filters as /leaks/accounts) as an XLSX workbook: accounts, per-unit progress, sources; masked passwords',
     tags: ['leaks'],
     query: accountQuery,
-    handler: async ({ services, query }) => {
-      const rows = await listAccounts(services.store, query);
-      const { mkdtempSync, readFileSync, rmSync } = await import('node:fs');
-      const { join } = await import('node:path');
-      const { tmpdir } = await import('node:os');
-      const dir = mkdtempSync(join(tmpdir(), 'vigil-leaks-export-'));
-      try {
-        const file = join(dir, 'accounts.xlsx');
-        await exportMatches(
-          file,
-          rows.map((a) => ({
-            email: a.email,
-            orgDomain: a.orgDomain,
-            file: a.sources.join(', '),
-            offset: 0,
-            form: 'combo' as const,
-            url: null,
-            passwordKind: a.passwordKind as 'plaintext',
-            passwordMask: a.passwordMask,
-            fingerprint: null,
-            severity: a.severity as 'plaintext',
-          })),
-        );
-        return download({
-          body: readFileSync(file),
-          contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-          filename: 'tai-khoan-lo-lot.xlsx',
-        });
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
+    handler: async ({ services, query, audit }) => {
+      const body = await leakReportXlsx(await buildLeakReport(services.store, query));
+      await audit('leaks.export', null, { format: 'xlsx', filter: query });
+      return download({ body, contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', filename: 'tai-khoan-lo-lot.xlsx' });
+    },
+  });
+
+  r.get({
+    url: '/leaks/accounts/export.pdf',
+    role: 'viewer',
+    summary: 'Báo cáo xử lý tài khoản bị lộ lọt (PDF, same filters as /leaks/accounts): per-unit progress, sources, accounts with masked passwords',
+    tags: ['leaks'],
+    query: accountQuery,
+    handler: async ({ services, query, audit }) => {
+      const body = await leakReportPdf(await buildLeakReport(services.store, query), services.config.config.organisation);
+      await audit('leaks.export', null, { format: 'pdf', filter: query });
+      return download({ body, contentType: 'application/pdf', filename: 'bao-cao-tai-khoan-lo-lot.pdf' });
     },
   });
 
