@@ -12,7 +12,7 @@ import { type Channel, createChannel, signWebhook } from '../src/watch/alerts/ch
 import { composeMessage } from '../src/watch/alerts/message.js';
 import { Outbox } from '../src/watch/alerts/outbox.js';
 import { verifyAck } from '../src/watch/oncall/links.js';
-import { shiftsFromConfig } from '../src/watch/oncall/roster.js';
+import { buildRoster, whoIsOnDuty } from '../src/watch/oncall/roster.js';
 import { WatchLog } from '../src/watch/oncall/watch-log.js';
 import type { WatchEvent, WatchedMonitor } from '../src/watch/service.js';
 import { initialState } from '../src/watch/state.js';
@@ -181,13 +181,16 @@ describe.each(testDialects())('outbox and alert engine on %s', (dialect) => {
     const channels = new Map<string, Channel>([['hook', createChannel({ name: 'hook', type: 'webhook', url: hook.url }, undefined)]]);
     const outbox = new Outbox(t.store, channels, { now: () => now });
     const start = now;
-    const shifts = shiftsFromConfig([], {
-      start: new Date(start - 3_600_000).toISOString(),
-      end: new Date(start + 86_400_000).toISOString(),
-      shiftHours: 12,
-      primary: ['An', 'Bình'],
-      secondary: ['Cường'],
+    const roster = buildRoster({
+      rotation: {
+        start: new Date(start - 3_600_000).toISOString(),
+        end: new Date(start + 86_400_000).toISOString(),
+        shiftHours: 12,
+        primary: ['An', 'Bình'],
+        secondary: ['Cường'],
+      },
     });
+    const onDuty = (at: number) => whoIsOnDuty(roster, at);
     const settings: AlertSettings = {
       escalation: [
         { after: 0, notify: ['primary'] },
@@ -203,17 +206,9 @@ describe.each(testDialects())('outbox and alert engine on %s', (dialect) => {
       channels: ['hook'],
       people: [{ name: 'An' }, { name: 'Bình' }, { name: 'Cường' }],
     };
-    const log = new WatchLog(t.store, () => shifts);
+    const log = new WatchLog(t.store, onDuty);
     const secret = await t.store.installationSecret('links');
-    const engine = new AlertEngine(
-      t.store,
-      outbox,
-      settings,
-      () => shifts,
-      log,
-      () => now,
-      secret,
-    );
+    const engine = new AlertEngine(t.store, outbox, settings, onDuty, log, () => now, secret);
     const monitor = (id: string): WatchedMonitor => ({
       id,
       config: { name: `Hệ thống ${id}` } as WatchedMonitor['config'],
@@ -283,7 +278,7 @@ describe.each(testDialects())('outbox and alert engine on %s', (dialect) => {
     expect(kinds.filter((k) => k === 'alert')).toHaveLength(3);
     expect(kinds).toEqual(expect.arrayContaining(['ack', 'escalation', 'resolved', 'silenced']));
     expect(entries.find((e) => e.kind === 'ack')?.actor).toBe('An');
-    expect(entries.find((e) => e.kind === 'alert')?.shift_id).toBe(shifts[0]!.id);
+    expect(entries.find((e) => e.kind === 'alert')?.shift_id).toBe(roster.rotation[0]!.id);
     await hook.close();
   });
 });

@@ -198,16 +198,28 @@ export const shiftSchema = z.strictObject({
   label: z.string().optional(),
 });
 
-export const rotationSchema = z.strictObject({
-  /** First shift start (ISO with offset, e.g. 2027-02-14T07:00:00+07:00). */
-  start: z.iso.datetime({ offset: true }),
-  /** Last moment covered. */
-  end: z.iso.datetime({ offset: true }),
-  shiftHours: z.union([z.literal(6), z.literal(8), z.literal(12), z.literal(24)]).default(12),
-  /** Names (onCall.people) taking the primary role in turn. */
-  primary: z.array(z.string().min(1)).min(1),
-  secondary: z.array(z.string().min(1)).default([]),
-});
+export const rotationSchema = z
+  .strictObject({
+    /**
+     * First shift start (ISO with offset). With `start`/`end` the rotation covers that range as
+     * written (a drill week, the demo). Without them it covers every holiday period of
+     * `onCall.holidays` — the usual case.
+     */
+    start: z.iso.datetime({ offset: true }).optional(),
+    /** Last moment covered (with `start`). */
+    end: z.iso.datetime({ offset: true }).optional(),
+    shiftHours: z.union([z.literal(6), z.literal(8), z.literal(12), z.literal(24)]).default(12),
+    /** Local time (onCall.timezone) at which a holiday's first shift begins and each day hands over; default 07:00. */
+    handover: z
+      .string()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'write the time as HH:MM, e.g. 07:30')
+      .optional(),
+    /** Names (onCall.people) taking the primary role in turn. */
+    primary: z.array(z.string().min(1)).min(1),
+    secondary: z.array(z.string().min(1)).default([]),
+  })
+  .refine((r) => (r.start === undefined) === (r.end === undefined), { message: 'give both start and end, or neither (then the rotation covers the holidays)' })
+  .refine((r) => r.start === undefined || r.end === undefined || Date.parse(r.start) < Date.parse(r.end), { message: 'start must be before end' });
 
 export const escalationStepSchema = z.strictObject({
   /** Time since the alert opened, unacknowledged, before this step (0 = at once). */
@@ -233,12 +245,39 @@ export const maintenanceSchema = z.union([
   }),
 ]);
 
-export const holidaySchema = z.strictObject({ name: z.string().min(1), from: z.iso.date(), to: z.iso.date() });
+/** A holiday period (dates inclusive, in onCall.timezone), e.g. Tết, 30-4 + 1-5, 2-9. */
+export const holidaySchema = z
+  .strictObject({ name: z.string().min(1), from: z.iso.date(), to: z.iso.date() })
+  .refine((h) => h.from <= h.to, { message: 'from must not be after to' });
+
+/** Who is on call outside the holiday periods (and outside every shift): the normal duty officer. */
+export const fallbackSchema = z.strictObject({
+  primary: z.string().min(1),
+  secondary: z.string().min(1).optional(),
+});
+
+/** An IANA time zone name that this Node knows. */
+export const timeZone = z.string().refine(
+  (zone) => {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: zone });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'not a time zone (write e.g. Asia/Ho_Chi_Minh)' },
+);
 
 export const onCallWatchFields = {
+  /** Time zone of holiday dates and the handover time (default Asia/Ho_Chi_Minh). */
+  timezone: timeZone.optional(),
   holidays: z.array(holidaySchema).default([]),
+  /** Explicit shifts: overrides and swaps; each replaces the rotation for its own time span. */
   shifts: z.array(shiftSchema).default([]),
   rotation: rotationSchema.optional(),
+  /** Outside the holiday periods: the normal duty officer (default: nobody — the channels' own recipients only). */
+  fallback: fallbackSchema.optional(),
   escalation: z.array(escalationStepSchema).default([
     { after: 0, notify: ['primary'] },
     { after: 900_000, notify: ['secondary'] },
@@ -258,5 +297,7 @@ export const onCallWatchFields = {
 
 export type ShiftConfig = z.infer<typeof shiftSchema>;
 export type RotationConfig = z.infer<typeof rotationSchema>;
+export type HolidayConfig = z.infer<typeof holidaySchema>;
+export type FallbackConfig = z.infer<typeof fallbackSchema>;
 export type EscalationStep = z.infer<typeof escalationStepSchema>;
 export type MaintenanceConfig = z.infer<typeof maintenanceSchema>;

@@ -73,6 +73,11 @@ export class Scheduler {
     }
   }
 
+  /** The interval a monitor is scheduled at (undefined when not scheduled). */
+  intervalOf(id: string): number | undefined {
+    return this.entries.get(id)?.interval;
+  }
+
   get size(): number {
     return this.entries.size;
   }

@@ -326,6 +326,17 @@ export class WatchService {
     this.emit({ type: 'event', monitor, kind: 'defacement-cleared', summary: 'new baseline accepted' });
   }
 
+  /**
+   * Start a monitor afresh after what it probes changed (or it was removed): its state, memory
+   * (last DNS answer, TLS threshold) and defacement baseline go; its result history stays.
+   */
+  async forget(id: string): Promise<void> {
+    this.states.delete(id);
+    this.dirtyStates.delete(id);
+    await this.store.db.deleteFrom('watch_state').where('monitor_id', '=', id).execute();
+    await this.store.db.deleteFrom('watch_baselines').where('monitor_id', '=', id).execute();
+  }
+
   /** Counts by reported status, for the board's header. */
   summary(): Record<string, number> {
     const counts: Record<string, number> = { up: 0, degraded: 0, down: 0, pending: 0 };

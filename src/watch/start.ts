@@ -4,7 +4,7 @@ import { AlertEngine } from './alerts/engine.js';
 import { type Channel, createChannel } from './alerts/channels/index.js';
 import { Outbox } from './alerts/outbox.js';
 import { onCallWatchFields } from './config-schema.js';
-import { type Shift, shiftsFromConfig } from './oncall/roster.js';
+import { buildRoster, type OnDuty, type Roster, rosterShifts, type Shift, unknownNames, whoIsOnDuty } from './oncall/roster.js';
 import { WatchLog } from './oncall/watch-log.js';
 import { DEFAULT_RETENTION, maintainResults, type RetentionPolicy } from './rollup.js';
 import { Scheduler, type SchedulerClock, SYSTEM_CLOCK } from './scheduler.js';
@@ -35,7 +35,12 @@ export interface RunningWatch {
   alerts: AlertEngine;
   outbox: Outbox;
   watchLog: WatchLog;
+  /** The roster built from onCall (holiday periods, rotation, overrides, fallback). */
+  roster: Roster;
+  /** Every shift, by start. */
   shifts(): Shift[];
+  /** Who is on duty at a moment (default now). */
+  onDuty(at?: number): OnDuty;
   /** Reload monitors from the store (after API changes) and reschedule. */
   reschedule(): Promise<void>;
   stop(): Promise<void>;
@@ -53,9 +58,16 @@ export async function startWatch(services: WatchServices): Promise<RunningWatch>
   const service = new WatchService(store, services.probe);
   await service.load(config.monitors ?? []);
 
-  const roster = shiftsFromConfig(onCall.shifts, onCall.rotation);
-  const shifts = () => roster;
-  const watchLog = new WatchLog(store, shifts);
+  const roster = buildRoster(onCall);
+  const allShifts = rosterShifts(roster);
+  const shifts = () => allShifts;
+  const onDuty = (at: number = clock.now()) => whoIsOnDuty(roster, at);
+  const strangers = unknownNames(
+    roster,
+    onCall.people.map((p: { name: string }) => p.name),
+  );
+  if (strangers.length) log(`roster: ${strangers.join(', ')} not in onCall.people — they get no personal message (email/Telegram)`);
+  const watchLog = new WatchLog(store, onDuty);
   const channels = new Map<string, Channel>();
   for (const channel of config.notifications?.channels ?? []) channels.set(channel.name, createChannel(channel, config.notifications?.smtp));
   const outbox = new Outbox(store, channels, { now: () => clock.now(), log });
@@ -75,7 +87,7 @@ export async function startWatch(services: WatchServices): Promise<RunningWatch>
       channels: [...channels.keys()],
       people: onCall.people,
     },
-    shifts,
+    onDuty,
     watchLog,
     () => clock.now(),
     await store.installationSecret('links'),
@@ -94,15 +106,17 @@ export async function startWatch(services: WatchServices): Promise<RunningWatch>
       if (monitor) await service.check(monitor);
     },
   });
-  let scheduled = new Set<string>();
+  // id → interval it is scheduled at: a changed interval (PATCH) reschedules, the rest keep their slot.
+  let scheduled = new Map<string, number>();
   const schedule = () => {
-    const wanted = new Set<string>();
+    const wanted = new Map<string, number>();
     for (const monitor of service.list()) {
-      wanted.add(monitor.id);
-      if (scheduled.has(monitor.id)) continue;
-      scheduler.add(monitor.id, monitor.config.type === 'heartbeat' ? Math.min(monitor.config.interval, 60_000) : monitor.config.interval);
+      const interval = monitor.config.type === 'heartbeat' ? Math.min(monitor.config.interval, 60_000) : monitor.config.interval;
+      wanted.set(monitor.id, interval);
+      if (scheduled.get(monitor.id) === interval) continue;
+      scheduler.add(monitor.id, interval);
     }
-    for (const id of scheduled) if (!wanted.has(id)) scheduler.remove(id);
+    for (const id of scheduled.keys()) if (!wanted.has(id)) scheduler.remove(id);
     scheduled = wanted;
   };
   if (services.schedule !== false) schedule();
@@ -137,7 +151,9 @@ export async function startWatch(services: WatchServices): Promise<RunningWatch>
     alerts,
     outbox,
     watchLog,
+    roster,
     shifts,
+    onDuty,
     reschedule: async () => {
       await service.reload();
       if (services.schedule !== false) schedule();

@@ -3,8 +3,9 @@ import { join, normalize, sep } from 'node:path';
 import { z } from 'zod';
 import { probeContextFromConfig } from '../../config/probe-context.js';
 import { VigilError } from '../../errors.js';
-import { monitorId, monitorSchema } from '../../watch/config-schema.js';
+import { type CatalogEntry, MonitorCatalog, monitorAsInput } from '../../watch/catalog.js';
 import { verifyAck } from '../../watch/oncall/links.js';
+import { unknownNames } from '../../watch/oncall/roster.js';
 import { watchLogPdf, watchLogXlsx } from '../../watch/oncall/export.js';
 import { uptime } from '../../watch/rollup.js';
 import type { WatchEvent } from '../../watch/service.js';
@@ -37,6 +38,82 @@ export async function startWatchForServer(services: HttpServices): Promise<() =>
 }
 
 const idParams = z.object({ id: z.string().min(1).max(200) });
+/** One monitor as in vigil.yaml (validated by the catalog against the monitor schema of its type). */
+const monitorBody = z.record(z.string(), z.unknown());
+const reportedStatus = z.enum(['up', 'down', 'degraded', 'pending']);
+
+const monitorDetailSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  type: z.enum(['http', 'tcp', 'dns', 'tls', 'smtp', 'heartbeat']),
+  source: z.enum(['config', 'api']),
+  /** false for monitors of vigil.yaml: PATCH/DELETE answer 409 watch.monitor-from-config. */
+  editable: z.boolean(),
+  enabled: z.boolean(),
+  /** The monitor in the form POST/PATCH accept (durations as text: "60s", "1500ms"). */
+  config: z.record(z.string(), z.unknown()),
+  status: reportedStatus,
+  measured: reportedStatus,
+  detail: z.string(),
+  checkedAt: z.string().nullable(),
+  /** Heartbeat monitors: the path their job calls (POST, with an API token). */
+  heartbeatPath: z.string().optional(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+const rosterShiftSchema = z.object({
+  id: z.string(),
+  start: z.string(),
+  end: z.string(),
+  primary: z.string(),
+  secondary: z.string().optional(),
+  label: z.string().optional(),
+  kind: z.enum(['rotation', 'override']),
+  holiday: z.string().optional(),
+  current: z.boolean(),
+});
+
+const rosterResponseSchema = z.object({
+  timezone: z.string(),
+  /** Local time (HH:MM) a holiday's first shift starts and each day hands over. */
+  handover: z.string(),
+  holidays: z.array(z.object({ name: z.string(), from: z.string(), to: z.string(), start: z.string(), end: z.string(), current: z.boolean() })),
+  shifts: z.array(rosterShiftSchema),
+  onDuty: z.object({
+    at: z.string(),
+    source: z.enum(['override', 'rotation', 'fallback', 'none']),
+    primary: z.string().nullable(),
+    secondary: z.string().nullable(),
+    shiftId: z.string().nullable(),
+    holiday: z.string().nullable(),
+  }),
+  fallback: z.object({ primary: z.string(), secondary: z.string().nullable() }).nullable(),
+  people: z.array(z.object({ name: z.string(), email: z.string().optional(), phone: z.string().optional(), telegramChatId: z.string().optional() })),
+  /** Names used by the roster but missing from onCall.people (they get no personal message). */
+  unknownNames: z.array(z.string()),
+});
+
+function monitorDetail(watch: RunningWatch, entry: CatalogEntry): z.input<typeof monitorDetailSchema> {
+  const state = watch.service.state(entry.id);
+  const token = watch.service.get(entry.id)?.token;
+  return {
+    id: entry.id,
+    name: entry.config.name,
+    type: entry.config.type,
+    source: entry.source,
+    editable: entry.source === 'api',
+    enabled: entry.enabled,
+    config: monitorAsInput(entry.config),
+    status: state.reported,
+    measured: state.status,
+    detail: state.detail,
+    checkedAt: state.checkedAt ? new Date(state.checkedAt).toISOString() : null,
+    ...(token ? { heartbeatPath: `/api/v1/watch/heartbeat/${token}` } : {}),
+    createdAt: entry.createdAt,
+    updatedAt: entry.updatedAt,
+  };
+}
 const listQuery = z.object({
   offset: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(10_000).default(100),
@@ -95,50 +172,65 @@ export const watchRoutes = defineRoutes((r) => {
     url: '/watch/monitors',
     role: 'analyst',
     summary: 'Add a monitor (same fields as vigil.yaml monitors)',
+    description:
+      'The body is one monitor as written in vigil.yaml (`type` picks the fields: http, tcp, dns, tls, smtp, heartbeat; see docs/watch.md). 400 `watch.monitor-invalid` lists the bad fields; 409 `watch.monitor-exists`.',
     tags: ['watch'],
-    body: z.record(z.string(), z.unknown()),
+    body: monitorBody,
+    response: z.object({ id: z.string() }),
     status: 201,
     handler: async ({ services, body, audit }) => {
-      const parsed = monitorSchema.safeParse(body);
-      if (!parsed.success) throw new VigilError('watch.monitor-invalid', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-      const id = monitorId(parsed.data);
-      const at = new Date().toISOString();
-      const exists = await services.store.db.selectFrom('watch_monitors').select('id').where('id', '=', id).executeTakeFirst();
-      if (exists)
-        throw new VigilError('watch.monitor-exists', `a monitor with id "${id}" exists`, { status: 409, hint: 'give it another name or an explicit id' });
-      await services.store.db
-        .insertInto('watch_monitors')
-        .values({
-          id,
-          name: parsed.data.name,
-          type: parsed.data.type,
-          spec: JSON.stringify(parsed.data),
-          source: 'api',
-          enabled: parsed.data.enabled ? 1 : 0,
-          created_at: at,
-          updated_at: at,
-        })
-        .execute();
+      const entry = await new MonitorCatalog(services.store).create(body);
+      await (await watchRuntime(services)).reschedule();
+      await audit('watch.monitor.create', entry.id, { type: entry.config.type, name: entry.config.name });
+      return { id: entry.id };
+    },
+  });
+
+  r.get({
+    url: '/watch/monitors/:id',
+    role: 'viewer',
+    summary: 'One monitor: its configuration (in the form PATCH accepts), source, live status',
+    tags: ['watch'],
+    params: idParams,
+    response: monitorDetailSchema,
+    handler: async ({ services, params }) => monitorDetail(await watchRuntime(services), await new MonitorCatalog(services.store).get(params.id)),
+  });
+
+  r.patch({
+    url: '/watch/monitors/:id',
+    role: 'analyst',
+    summary: 'Change a monitor added through the API (a partial of the create body); applied to the running watch at once',
+    description:
+      'Any subset of the create fields, e.g. `{"interval": "30s", "keyword": "Cổng thông tin"}`; validated with the same schema as create (per field, then the merged monitor). ' +
+      'A new interval reschedules the monitor; a new target (url, host, port, recordType…) starts its state and defacement baseline afresh. ' +
+      '400 `watch.monitor-invalid`, 400 `watch.monitor-type-change` (delete and add instead), 400 `watch.monitor-id-change`, 404 `watch.no-monitor`, ' +
+      '409 `watch.monitor-from-config` (monitors of vigil.yaml are read-only here: edit the file).',
+    tags: ['watch'],
+    params: idParams,
+    body: monitorBody,
+    response: monitorDetailSchema,
+    handler: async ({ services, params, body, audit }) => {
+      const outcome = await new MonitorCatalog(services.store).update(params.id, body);
       const watch = await watchRuntime(services);
+      if (outcome.targetChanged) await watch.service.forget(params.id);
       await watch.reschedule();
-      await audit('watch.monitor.create', id);
-      return { id };
+      await audit('watch.monitor.update', params.id, { changed: outcome.changed });
+      return monitorDetail(watch, outcome.entry);
     },
   });
 
   r.delete({
     url: '/watch/monitors/:id',
     role: 'analyst',
-    summary: 'Remove a monitor added through the API',
+    summary: 'Remove a monitor added through the API (its results history stays)',
+    description: '204; 404 `watch.no-monitor`; 409 `watch.monitor-from-config` for monitors of vigil.yaml.',
     tags: ['watch'],
     params: idParams,
     handler: async ({ services, params, audit }) => {
-      const row = await services.store.db.selectFrom('watch_monitors').select('source').where('id', '=', params.id).executeTakeFirst();
-      if (!row) throw new VigilError('watch.no-monitor', `no monitor ${params.id}`, { status: 404 });
-      if (row.source === 'config')
-        throw new VigilError('watch.config-monitor', `${params.id} comes from vigil.yaml`, { status: 409, hint: 'remove it from the monitors: section' });
-      await services.store.db.deleteFrom('watch_monitors').where('id', '=', params.id).execute();
-      await (await watchRuntime(services)).reschedule();
+      await new MonitorCatalog(services.store).remove(params.id);
+      const watch = await watchRuntime(services);
+      await watch.reschedule();
+      await watch.service.forget(params.id);
       await audit('watch.monitor.delete', params.id);
       return undefined;
     },
@@ -277,15 +369,52 @@ export const watchRoutes = defineRoutes((r) => {
   r.get({
     url: '/watch/roster',
     role: 'viewer',
-    summary: 'Shifts of the on-call roster and who is on duty now',
+    summary: 'The on-call roster: holiday periods, shifts (rotation and overrides), who is on duty now (or at `at`)',
+    description:
+      'Shifts are generated over the holiday periods of onCall.holidays (or over rotation.start–end); explicit onCall.shifts override them; ' +
+      'outside every shift onCall.fallback is on duty (source "fallback"), or nobody (source "none"). `from`/`to` limit the shifts listed.',
     tags: ['watch'],
-    handler: async ({ services }) => {
+    query: z.object({
+      at: z.iso.datetime({ offset: true }).optional(),
+      from: z.iso.datetime({ offset: true }).optional(),
+      to: z.iso.datetime({ offset: true }).optional(),
+    }),
+    response: rosterResponseSchema,
+    handler: async ({ services, query }) => {
       const watch = await watchRuntime(services);
       const now = Date.now();
-      const shifts = watch
-        .shifts()
-        .map((s) => ({ ...s, start: new Date(s.start).toISOString(), end: new Date(s.end).toISOString(), current: s.start <= now && now < s.end }));
-      return { shifts, people: services.config.config.onCall?.people ?? [] };
+      const at = query.at ? Date.parse(query.at) : now;
+      const from = query.from ? Date.parse(query.from) : Number.NEGATIVE_INFINITY;
+      const to = query.to ? Date.parse(query.to) : Number.POSITIVE_INFINITY;
+      const roster = watch.roster;
+      const people = services.config.config.onCall?.people ?? [];
+      const duty = watch.onDuty(at);
+      // "current" = the shift in force now (an override hides the rotation shift under it).
+      const inForce = watch.onDuty(now).shift?.id;
+      const iso = (ms: number) => new Date(ms).toISOString();
+      return {
+        timezone: roster.timezone,
+        handover: roster.handover,
+        holidays: roster.holidays.map((h) => ({ ...h, start: iso(h.start), end: iso(h.end), current: h.start <= now && now < h.end })),
+        shifts: watch
+          .shifts()
+          .filter((s) => s.end > from && s.start < to)
+          .map((s) => ({ ...s, start: iso(s.start), end: iso(s.end), current: s.id === inForce })),
+        onDuty: {
+          at: iso(at),
+          source: duty.source,
+          primary: duty.primary ?? null,
+          secondary: duty.secondary ?? null,
+          shiftId: duty.shift?.id ?? null,
+          holiday: duty.holiday ?? null,
+        },
+        fallback: roster.fallback ? { primary: roster.fallback.primary, secondary: roster.fallback.secondary ?? null } : null,
+        people,
+        unknownNames: unknownNames(
+          roster,
+          people.map((p) => p.name),
+        ),
+      };
     },
   });
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Store } from '../../store/store.js';
 import type { EscalationStep, MaintenanceConfig } from '../config-schema.js';
 import { ackUrl } from '../oncall/links.js';
-import { activeMaintenance, resolveTargets, type Shift, shiftAt } from '../oncall/roster.js';
+import { activeMaintenance, type OnDuty, resolveTargets } from '../oncall/roster.js';
 import type { WatchLog } from '../oncall/watch-log.js';
 import type { WatchEvent } from '../service.js';
 import { type AlertItem, composeMessage } from './message.js';
@@ -52,7 +52,7 @@ export class AlertEngine {
     private readonly store: Store,
     private readonly outbox: Outbox,
     private readonly settings: AlertSettings,
-    private readonly shifts: () => Shift[],
+    private readonly onDuty: (at: number) => OnDuty,
     private readonly log: WatchLog,
     private readonly now: () => number,
     private readonly linkSecret: Buffer,
@@ -272,17 +272,17 @@ export class AlertEngine {
     this.groupOpenedAt = undefined;
     if (batch.length === 0) return 0;
     const now = this.now();
-    const shift = shiftAt(this.shifts(), now);
+    const duty = this.onDuty(now);
     const names = resolveTargets(
       [...new Set(batch.flatMap((b) => b.targets))],
-      shift,
+      duty,
       this.settings.people.map((p) => p.name),
     );
     const people = names.map((n) => this.settings.people.find((p) => p.name === n)).filter((p): p is Person => p !== undefined);
     const message = {
       ...composeMessage(
         batch.map((b) => b.item),
-        { ...(shift?.primary ? { primary: shift.primary } : {}), ...(shift?.secondary ? { secondary: shift.secondary } : {}), notify: names },
+        { ...(duty.primary ? { primary: duty.primary } : {}), ...(duty.secondary ? { secondary: duty.secondary } : {}), notify: names },
       ),
       recipients: {
         emails: people.flatMap((p) => (p.email ? [p.email] : [])),
