@@ -1,0 +1,236 @@
+import { useEffect, useMemo, useState } from 'react';
+import { apiGet } from '../../api';
+import { Card } from '../../components/Card';
+import { Link } from '../../router';
+import { formatDuration, formatTime, type Holiday, type Roster, type Shift, useL } from './data';
+
+/** The roster, fetched once per view and refreshed every minute (a shift may hand over meanwhile). */
+export function useRoster(): { roster: Roster | null; error: string | null } {
+  const [roster, setRoster] = useState<Roster | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    const load = () =>
+      apiGet<Roster>('/watch/roster').then(
+        (r) => {
+          setRoster(r);
+          setError(null);
+        },
+        (e: Error) => setError(e.message),
+      );
+    void load();
+    const timer = setInterval(load, 60_000);
+    return () => clearInterval(timer);
+  }, []);
+  return { roster, error };
+}
+
+/** The shift on duty now and the next one, from the server's answer or worked out from the shifts. */
+export function dutyNow(roster: Roster | null, now = Date.now()): { current: Shift | null; next: Shift | null } {
+  if (!roster) return { current: null, next: null };
+  const shifts = roster.shifts ?? [];
+  const current = roster.current ?? shifts.find((s) => s.current) ?? shifts.find((s) => Date.parse(s.start) <= now && now < Date.parse(s.end)) ?? null;
+  const next = roster.next ?? shifts.find((s) => Date.parse(s.start) > now && s.id !== current?.id) ?? null;
+  return { current, next };
+}
+
+/** The tile on the board: who is on duty, until when. */
+export function DutyStrip() {
+  const L = useL();
+  const { roster } = useRoster();
+  const { current, next } = dutyNow(roster);
+  return (
+    <Link to="/watch/roster" className="watch-tile watch-duty" data-testid="watch-duty">
+      <span className="watch-tile-label">{L('Đang trực', 'On duty')}</span>
+      {current ? (
+        <>
+          <strong>{current.primary}</strong>
+          {current.secondary ? (
+            <span className="muted">
+              {L('dự phòng', 'backup')}: {current.secondary}
+            </span>
+          ) : null}
+          <span className="muted">
+            {L('bàn giao', 'handover')} {formatTime(current.end)}
+          </span>
+        </>
+      ) : (
+        <span className="muted">{roster ? (next ? `${L('ca tới', 'next shift')} ${formatTime(next.start)}` : L('Chưa có lịch trực', 'No roster')) : '…'}</span>
+      )}
+    </Link>
+  );
+}
+
+function dayKey(iso: string): string {
+  const d = new Date(iso);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+const WEEKDAYS_VI = ['CN', 'T2', 'T3', 'T4', 'T5', 'T6', 'T7'];
+const WEEKDAYS_EN = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+
+function holidayOf(day: string, holidays: Holiday[]): Holiday | undefined {
+  return holidays.find((h) => h.from <= day && day <= h.to);
+}
+
+/** /watch/roster — on duty now, next handover, the shifts day by day over the holiday calendar. */
+export function RosterView() {
+  const L = useL();
+  const { roster, error } = useRoster();
+  const [showPast, setShowPast] = useState(false);
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 30_000);
+    return () => clearInterval(timer);
+  }, []);
+  const { current, next } = dutyNow(roster, now);
+  const holidays = roster?.holidays ?? [];
+  const days = useMemo(() => {
+    const byDay = new Map<string, Shift[]>();
+    for (const shift of roster?.shifts ?? []) {
+      if (!showPast && Date.parse(shift.end) < now) continue;
+      const key = dayKey(shift.start);
+      byDay.set(key, [...(byDay.get(key) ?? []), shift]);
+    }
+    return [...byDay.entries()];
+  }, [roster, showPast, now]);
+  const people = new Map((roster?.people ?? []).map((p) => [p.name, p]));
+  const contact = (name?: string) => {
+    const p = name ? people.get(name) : undefined;
+    return p ? [p.phone, p.email].filter(Boolean).join(' · ') : '';
+  };
+  const pastCount = (roster?.shifts ?? []).filter((s) => Date.parse(s.end) < now).length;
+
+  return (
+    <>
+      {error ? <p className="error">{error}</p> : null}
+      <div className="watch-duty-grid" data-testid="watch-roster-now">
+        <Card title={L('Đang trực', 'On duty now')}>
+          {current ? (
+            <dl className="watch-dl">
+              <dt>{L('Trực chính', 'Primary')}</dt>
+              <dd>
+                <strong data-testid="watch-primary">{current.primary}</strong> <span className="muted">{contact(current.primary)}</span>
+              </dd>
+              <dt>{L('Trực phụ', 'Secondary')}</dt>
+              <dd>
+                {current.secondary ?? '–'} <span className="muted">{contact(current.secondary)}</span>
+              </dd>
+              <dt>{L('Ca', 'Shift')}</dt>
+              <dd>
+                {current.label ? `${current.label} · ` : ''}
+                {formatTime(current.start)} – {formatTime(current.end)}
+              </dd>
+            </dl>
+          ) : (
+            <p className="muted">{roster ? L('Không có ca trực nào vào lúc này.', 'No shift is on duty right now.') : L('Đang tải…', 'Loading…')}</p>
+          )}
+        </Card>
+        <Card title={L('Bàn giao ca tiếp theo', 'Next handover')}>
+          {current || next ? (
+            <dl className="watch-dl">
+              <dt>{L('Lúc', 'At')}</dt>
+              <dd>
+                <strong data-testid="watch-handover">{formatTime(current ? current.end : next!.start, true)}</strong>{' '}
+                <span className="muted">
+                  ({L('còn', 'in')} {formatDuration(Date.parse(current ? current.end : next!.start) - now, L)})
+                </span>
+              </dd>
+              <dt>{L('Ca sau', 'Next shift')}</dt>
+              <dd>
+                {next ? (
+                  <>
+                    {next.primary}
+                    {next.secondary ? <span className="muted"> · {next.secondary}</span> : null}
+                  </>
+                ) : (
+                  L('Hết lịch trực', 'End of the roster')
+                )}
+              </dd>
+            </dl>
+          ) : (
+            <p className="muted">–</p>
+          )}
+        </Card>
+        <Card title={L('Lịch nghỉ lễ', 'Holidays')}>
+          {holidays.length ? (
+            <ul className="watch-plain">
+              {holidays.map((h) => (
+                <li key={`${h.name}-${h.from}`}>
+                  <strong>{h.name}</strong>{' '}
+                  <span className="muted">
+                    {h.from.split('-').reverse().join('/')} – {h.to.split('-').reverse().join('/')}
+                  </span>
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p className="muted">{L('Chưa khai báo ngày lễ (onCall.holidays).', 'No holidays declared (onCall.holidays).')}</p>
+          )}
+        </Card>
+      </div>
+      <Card
+        title={L('Lịch trực theo ngày', 'Shifts by day')}
+        actions={
+          pastCount ? (
+            <label className="watch-check">
+              <input type="checkbox" checked={showPast} onChange={(e) => setShowPast(e.target.checked)} /> {L('Hiện ca đã qua', 'Show past shifts')} (
+              {pastCount})
+            </label>
+          ) : null
+        }
+      >
+        {days.length === 0 ? (
+          <p className="muted">
+            {L(
+              'Chưa có ca trực. Khai báo onCall.rotation hoặc onCall.shifts trong vigil.yaml.',
+              'No shifts. Declare onCall.rotation or onCall.shifts in vigil.yaml.',
+            )}
+          </p>
+        ) : (
+          <div className="table-wrap">
+            <table className="table watch-roster" data-testid="watch-roster">
+              <thead>
+                <tr>
+                  <th>{L('Ngày', 'Day')}</th>
+                  <th>{L('Giờ', 'Time')}</th>
+                  <th>{L('Trực chính', 'Primary')}</th>
+                  <th>{L('Trực phụ', 'Secondary')}</th>
+                  <th className="hide-phone">{L('Ghi chú', 'Label')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {days.map(([day, shifts]) => {
+                  const holiday = holidayOf(day, holidays);
+                  const weekday = new Date(`${day}T12:00:00`).getDay();
+                  return shifts.map((shift, i) => {
+                    const isCurrent = shift.id === current?.id;
+                    const past = Date.parse(shift.end) < now;
+                    return (
+                      <tr key={shift.id} className={`${isCurrent ? 'watch-current' : ''} ${past ? 'watch-past' : ''} ${holiday ? 'watch-holiday' : ''}`}>
+                        {i === 0 ? (
+                          <td rowSpan={shifts.length} className="watch-day">
+                            <strong>
+                              {L(WEEKDAYS_VI[weekday]!, WEEKDAYS_EN[weekday]!)} {day.slice(8)}/{day.slice(5, 7)}
+                            </strong>
+                            {holiday ? <div className="watch-holiday-name">{holiday.name}</div> : null}
+                          </td>
+                        ) : null}
+                        <td>
+                          {formatTime(shift.start).slice(6)} – {formatTime(shift.end).slice(6)}
+                          {isCurrent ? <span className="badge badge-ok watch-now">{L('đang trực', 'on duty')}</span> : null}
+                        </td>
+                        <td>{shift.primary}</td>
+                        <td>{shift.secondary ?? '–'}</td>
+                        <td className="hide-phone muted">{shift.label ?? ''}</td>
+                      </tr>
+                    );
+                  });
+                })}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Card>
+    </>
+  );
+}
