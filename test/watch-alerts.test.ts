@@ -281,6 +281,77 @@ describe.each(testDialects())('outbox and alert engine on %s', (dialect) => {
     expect(entries.find((e) => e.kind === 'alert')?.shift_id).toBe(roster.rotation[0]!.id);
     await hook.close();
   });
+
+  it('resend: an unacknowledged, still-down alert is sent again after resendInterval and not before; stops on ack or resolution; resolved sent once', async () => {
+    // earlier tests leave alerts open: close them so only this test's alerts are resent
+    await t.store.db.updateTable('watch_alerts').set({ resolved_at: '2027-01-01T00:00:00.000Z' }).where('resolved_at', 'is', null).execute();
+    const hook = await receiver();
+    const outbox = new Outbox(t.store, new Map([['hook', createChannel({ name: 'hook', type: 'webhook', url: hook.url }, undefined)]]), { now: () => now });
+    // outside any shift the fallback (the normal duty officer) is the one notified
+    const roster = buildRoster({ fallback: { primary: 'Trực ban thường ngày' } });
+    const onDuty = (at: number) => whoIsOnDuty(roster, at);
+    const settings: AlertSettings = {
+      escalation: [{ after: 0, notify: ['primary'] }],
+      resendInterval: 30 * 60_000,
+      groupWindow: 10_000,
+      sendOnResolved: true,
+      maintenance: [],
+      ackLinkTtl: 86_400_000,
+      channels: ['hook'],
+      people: [{ name: 'Trực ban thường ngày' }],
+    };
+    const engine = new AlertEngine(t.store, outbox, settings, onDuty, new WatchLog(t.store, onDuty), () => now, await t.store.installationSecret('links'));
+    const event = (id: string, from: 'up' | 'down', to: 'up' | 'down'): WatchEvent => ({
+      type: 'result',
+      monitor: { id, config: { name: `Hệ thống ${id}` } as WatchedMonitor['config'], source: 'config', createdAt: 0 },
+      report: { monitor: id, id, type: 'tcp', status: to, reported: to, detail: to === 'down' ? 'ECONNREFUSED' : 'connected', responseMs: 1, defacement: null },
+      transition: { from, to },
+      state: initialState(),
+    });
+    /** The clock reaches `at`: the engine ticks, the group window passes (tick again), the outbox delivers; returns what arrived. */
+    const runUntil = async (at: number) => {
+      const before = hook.requests.length;
+      now = at;
+      await engine.tick();
+      now += settings.groupWindow; // the group window passes
+      await engine.tick();
+      await outbox.deliverDue();
+      return hook.requests
+        .slice(before)
+        .flatMap((r) => (JSON.parse(r.body) as { items: { phase: string; monitor: string }[] }).items.map((i) => `${i.phase}:${i.monitor}`));
+    };
+    const t0 = Date.parse('2027-03-15T03:00:00.000Z');
+    now = t0;
+    await engine.handle(event('r1', 'up', 'down'));
+    await engine.handle(event('r2', 'up', 'down'));
+    expect(await runUntil(t0)).toEqual(['open:Hệ thống r1', 'open:Hệ thống r2']);
+    expect(JSON.parse(hook.requests[0]!.body).onDuty).toMatchObject({ primary: 'Trực ban thường ngày', notify: ['Trực ban thường ngày'] });
+    expect(await runUntil(t0 + 29 * 60_000)).toEqual([]); // not before the interval (the group window ends at 29 min 10 s)
+    expect(await runUntil(t0 + 29 * 60_000 + 49_000)).toEqual([]); // 29 min 59 s
+    expect(await runUntil(t0 + 30 * 60_000)).toEqual(['reminder:Hệ thống r1', 'reminder:Hệ thống r2']);
+    // r1 acknowledged, r2 recovers: the resolved message goes out once, then silence for both
+    const r1 = await t.store.db
+      .selectFrom('watch_alerts')
+      .select('id')
+      .where('monitor_id', '=', 'r1')
+      .where('resolved_at', 'is', null)
+      .executeTakeFirstOrThrow();
+    expect(await engine.acknowledge(r1.id, 'Trực ban thường ngày', 'dashboard')).toBe('ok');
+    now = t0 + 45 * 60_000;
+    await engine.handle(event('r2', 'down', 'up'));
+    expect(await runUntil(now)).toEqual(['resolved:Hệ thống r2']);
+    await engine.handle(event('r2', 'down', 'up')); // a repeated recovery has nothing left to resolve
+    expect(await runUntil(t0 + 60 * 60_000)).toEqual([]);
+    expect(await runUntil(t0 + 120 * 60_000)).toEqual([]);
+    // while r3 stays down and nobody acknowledges, it keeps coming every interval
+    await engine.handle(event('r3', 'up', 'down'));
+    expect(await runUntil(now)).toEqual(['open:Hệ thống r3']);
+    const opened = now - settings.groupWindow;
+    expect(await runUntil(opened + 30 * 60_000 - settings.groupWindow - 1)).toEqual([]); // observed up to 1 ms before the interval
+    expect(await runUntil(opened + 30 * 60_000)).toEqual(['reminder:Hệ thống r3']);
+    expect(await runUntil(opened + 60 * 60_000)).toEqual(['reminder:Hệ thống r3']);
+    await hook.close();
+  });
 });
 
 describe('outbox across kill -9', () => {
