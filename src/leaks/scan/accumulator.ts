@@ -1,5 +1,5 @@
 import { CATEGORIES, type Category } from './domains.js';
-import { HashSet53 } from './hash-set.js';
+import { HashSet53, LaneMap } from './hash-set.js';
 import { HyperLogLog } from './hll.js';
 import type { PasswordKind, Severity } from '../formats/password.js';
 import type { RecordForm } from '../formats/parse-line.js';
@@ -21,6 +21,10 @@ export interface LeakMatch {
   severity: Severity;
 }
 
+/** Category bits of a special address (value bits 0–4 in ScanAccumulator.special). */
+export const CATEGORY_BIT: Record<Category, number> = { vn: 1, 'gov.vn': 2, 'edu.vn': 4, bank: 8, org: 16 };
+const CATEGORY_BITS = 5;
+
 /** Counts of one scan worker; merged in the main thread. Plain data so it crosses postMessage. */
 export interface ScanSnapshot {
   bytes: number;
@@ -30,7 +34,12 @@ export interface ScanSnapshot {
   skipped: Record<string, number>;
   hll: Uint8Array;
   exact: Float64Array | null;
-  categories: Record<Category, string[]>;
+  /** Special addresses as [lane a, lane b, value] triples; value = (domain index + 1) · 32 + category bits. */
+  special: Int32Array;
+  /** Domain names the special values index. */
+  domains: string[];
+  /** The organisation's addresses (strings: few, and the matches name them anyway). */
+  org: string[];
   matches: LeakMatch[];
 }
 
@@ -42,10 +51,16 @@ export class ScanAccumulator {
   skipped: Record<string, number> = {};
   readonly hll = new HyperLogLog();
   exact: HashSet53 | null = new HashSet53();
-  readonly categories: Record<Category, Set<string>> = { vn: new Set(), 'gov.vn': new Set(), 'edu.vn': new Set(), bank: new Set(), org: new Set() };
+  /**
+   * Census: every .vn, bank and organisation address (by 64-bit hash) → its domain and category
+   * bits. Exact category and per-domain counts without a string per address.
+   */
+  readonly special = new LaneMap();
+  readonly domainNames: string[] = [];
+  private readonly domainIds = new Map<string, number>();
+  /** The organisation's addresses (both modes). */
+  readonly org = new Set<string>();
   matches: LeakMatch[] = [];
-  /** Hashes of the .vn/bank/organisation addresses already put in the category sets. */
-  readonly specialSeen = new HashSet53(1 << 12);
 
   constructor(private readonly exactLimit: number) {}
 
@@ -66,9 +81,50 @@ export class ScanAccumulator {
     }
   }
 
+  /** Same as addHash over the two finalised lanes (bytes.ts hashParts53). */
+  addLanes(a: number, b: number): void {
+    this.hll.addLanes(a, b);
+    const exact = this.exact;
+    if (exact !== null && exact.addLanes(a, b) && exact.size > this.exactLimit) this.exact = null;
+  }
+
+  domainId(domain: string): number {
+    let id = this.domainIds.get(domain);
+    if (id === undefined) {
+      id = this.domainNames.length;
+      this.domainNames.push(domain);
+      this.domainIds.set(domain, id);
+    }
+    return id;
+  }
+
+  /** Record a special address; returns false when it was known. */
+  addSpecial(a: number, b: number, domain: string, categories: number): boolean {
+    if (this.special.get(a, b) !== 0) return false;
+    this.special.set(a, b, (this.domainId(domain) + 1) * 32 + categories);
+    return true;
+  }
+
+  /** Unique addresses per category (census), from the special map. */
+  categoryCounts(): Record<Category, number> {
+    const counts = { vn: 0, 'gov.vn': 0, 'edu.vn': 0, bank: 0, org: 0 } as Record<Category, number>;
+    this.special.forEach((_a, _b, value) => {
+      for (const c of CATEGORIES) if (value & CATEGORY_BIT[c]) counts[c]++;
+    });
+    return counts;
+  }
+
+  /** Unique special addresses per domain (each address once). */
+  domainCounts(): Map<string, number> {
+    const perId = new Map<number, number>();
+    this.special.forEach((_a, _b, value) => {
+      const id = (value >>> CATEGORY_BITS) - 1;
+      perId.set(id, (perId.get(id) ?? 0) + 1);
+    });
+    return new Map([...perId].map(([id, n]) => [this.domainNames[id]!, n]));
+  }
+
   snapshot(): ScanSnapshot {
-    const categories = {} as Record<Category, string[]>;
-    for (const c of CATEGORIES) categories[c] = [...this.categories[c]];
     return {
       bytes: this.bytes,
       lines: this.lines,
@@ -77,7 +133,9 @@ export class ScanAccumulator {
       skipped: this.skipped,
       hll: this.hll.registers,
       exact: this.exact ? this.exact.toArray() : null,
-      categories,
+      special: this.special.toArray(),
+      domains: this.domainNames,
+      org: [...this.org],
       matches: this.matches,
     };
   }
@@ -91,10 +149,24 @@ export class ScanAccumulator {
     for (const [k, v] of Object.entries(s.skipped)) this.skip(k, v);
     this.hll.merge(s.hll);
     if (this.exact && s.exact) {
-      for (const h of s.exact) this.exact.add(h);
-      if (this.exact.size > this.exactLimit) this.exact = null;
+      for (const h of s.exact) {
+        this.exact.add(h);
+        // Checked per hash: the union may not grow past the bound either.
+        if (this.exact.size > this.exactLimit) {
+          this.exact = null;
+          break;
+        }
+      }
     } else this.exact = null;
-    for (const c of CATEGORIES) for (const a of s.categories[c]) this.categories[c].add(a);
+    const ids = s.domains.map((d) => this.domainId(d));
+    const mask = (1 << CATEGORY_BITS) - 1;
+    for (let k = 0; k < s.special.length; k += 3) {
+      const a = s.special[k]!;
+      const b = s.special[k + 1]!;
+      const value = s.special[k + 2]! >>> 0;
+      if (this.special.get(a, b) === 0) this.special.set(a, b, (ids[(value >>> CATEGORY_BITS) - 1]! + 1) * 32 + (value & mask));
+    }
+    for (const a of s.org) this.org.add(a);
     for (const m of s.matches) this.matches.push(m);
   }
 }

@@ -91,30 +91,53 @@ export function domainEndsWith(buf: Uint8Array, domainStart: number, end: number
   return len === n || buf[base - 1] === 46;
 }
 
+/** Seeds and multipliers of the two 32-bit lanes of the address hash (FNV-1a and a murmur-style lane). */
+export const HASH_SEED1 = 0x811c9dc5;
+export const HASH_SEED2 = 0x9747b28c;
+export const HASH_MUL1 = 0x01000193;
+export const HASH_MUL2 = 0x5bd1e995;
+
 /**
- * 53-bit hash of the lower-cased address bytes (two 32-bit multiplicative hashes). Used for the
- * exact unique set (collision odds ~n²/2^54: below 1e-4 at ten million addresses) and HyperLogLog.
+ * Hash of the lower-cased address bytes, folded right to left: the domain from its last byte,
+ * then `@`, then the local part from its last byte. Right to left because the census (census.ts)
+ * folds while it walks: the state after a domain's last labels is the hash of that suffix
+ * (`vn`, `gov.vn`, a bank's domain), so category checks are lookups of states it has anyway,
+ * and the local part is folded during the walk from `@` to its start. Two 32-bit lanes, each
+ * finalised with fmix32; see hashParts53 for the 53-bit value.
+ */
+export function hashAddressLanes(buf: Uint8Array, span: AddressSpan): [number, number] {
+  let h1 = HASH_SEED1;
+  let h2 = HASH_SEED2;
+  for (let i = span.end - 1; i >= span.domainStart; i--) {
+    const c = LOWER[buf[i]!]!;
+    h1 = Math.imul(h1 ^ c, HASH_MUL1);
+    h2 = Math.imul(h2 ^ c, HASH_MUL2);
+    h2 ^= h2 >>> 15;
+  }
+  h1 = Math.imul(h1 ^ 64, HASH_MUL1);
+  h2 = Math.imul(h2 ^ 64, HASH_MUL2);
+  h2 ^= h2 >>> 15;
+  for (let i = span.atStart - 1; i >= span.start; i--) {
+    const c = LOWER[buf[i]!]!;
+    h1 = Math.imul(h1 ^ c, HASH_MUL1);
+    h2 = Math.imul(h2 ^ c, HASH_MUL2);
+    h2 ^= h2 >>> 15;
+  }
+  return [fmix32(h1), fmix32(h2 ^ 0x2545f491)];
+}
+
+/** The 53-bit value of two finalised lanes: all 32 bits of the first, the top 21 of the second. */
+export function hashParts53(a: number, b: number): number {
+  return (a >>> 0) * 2097152 + (b >>> 11);
+}
+
+/**
+ * 53-bit hash of the lower-cased address bytes. Used for the exact unique set (collision odds
+ * ~n²/2^54: below 1e-4 at ten million addresses) and HyperLogLog.
  */
 export function hashAddress(buf: Uint8Array, span: AddressSpan): number {
-  let h1 = 0x811c9dc5;
-  let h2 = 0x9747b28c;
-  for (let i = span.start; i < span.atStart; i++) {
-    const c = LOWER[buf[i]!]!;
-    h1 = Math.imul(h1 ^ c, 0x01000193);
-    h2 = Math.imul(h2 ^ c, 0x5bd1e995);
-    h2 ^= h2 >>> 15;
-  }
-  h1 = Math.imul(h1 ^ 64, 0x01000193);
-  h2 = Math.imul(h2 ^ 64, 0x5bd1e995);
-  for (let i = span.domainStart; i < span.end; i++) {
-    const c = LOWER[buf[i]!]!;
-    h1 = Math.imul(h1 ^ c, 0x01000193);
-    h2 = Math.imul(h2 ^ c, 0x5bd1e995);
-    h2 ^= h2 >>> 15;
-  }
-  h1 = fmix32(h1);
-  h2 = fmix32(h2 ^ 0x2545f491);
-  return (h1 >>> 0) * 2097152 + (h2 >>> 11);
+  const [a, b] = hashAddressLanes(buf, span);
+  return hashParts53(a, b);
 }
 
 export function fmix32(h: number): number {
@@ -126,11 +149,17 @@ export function fmix32(h: number): number {
   return h >>> 0;
 }
 
+/** Lanes of the hash of a normalised address string (the census's values over the same address in a dump). */
+export function hashAddressStringLanes(address: string): [number, number] {
+  const buf = Buffer.from(address, 'latin1');
+  const at = address.lastIndexOf('@');
+  return hashAddressLanes(buf, { start: 0, atStart: at, domainStart: at + 1, end: buf.length });
+}
+
 /** Hash of a normalised address string (same value as hashAddress over its bytes). */
 export function hashAddressString(address: string): number {
-  const buf = Buffer.from(address, 'latin1');
-  const at = address.indexOf('@');
-  return hashAddress(buf, { start: 0, atStart: at, domainStart: at + 1, end: buf.length });
+  const [a, b] = hashAddressStringLanes(address);
+  return hashParts53(a, b);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { type FileFormat, parseLine, STEALER_PASSWORD, STEALER_URL } from '../formats/parse-line.js';
 import { decodeHexPassword, maskPassword, passwordFingerprint, passwordKind, severityOf } from '../formats/password.js';
-import type { ScanAccumulator } from './accumulator.js';
-import { AT, type AddressSpan, addressAt, CR, DOMAIN, domainEndsWith, hashAddress, LOWER, lowerAscii, NL } from './bytes.js';
+import { CATEGORY_BIT, type ScanAccumulator } from './accumulator.js';
+import { AT, type AddressSpan, addressAt, CR, DOMAIN, domainEndsWith, HASH_MUL1, HASH_SEED1, hashAddressLanes, LOWER, lowerAscii, NL } from './bytes.js';
 import { Classifier, type DomainSet } from './domains.js';
 
 /** What a scan looks for; plain data so it can be sent to worker threads. */
@@ -34,7 +34,7 @@ export interface ChunkView {
   format: FileFormat;
 }
 
-const PERCENT40 = Buffer.from('%40');
+export const PERCENT40 = Buffer.from('%40');
 const STEALER_KEYS = /^\s*((url|host|hostname|password|pass|soft|software|application|browser|profile|storage|filename)\b|={5,}|-{5,}|\*{5,})/i;
 
 /** Per-settings precomputed matchers, built once per worker. */
@@ -49,6 +49,7 @@ export class ScanPlan {
   private readonly vn = Buffer.from('vn');
   private readonly gov = Buffer.from('gov.vn');
   private readonly edu = Buffer.from('edu.vn');
+  private table: { keys: Int32Array; hits: Uint8Array; shift: number; mask: number } | undefined;
 
   constructor(readonly settings: ScanSettings) {
     this.classifier = new Classifier(settings.orgDomains, settings.bankDomains);
@@ -95,39 +96,66 @@ export class ScanPlan {
   }
 
   /**
-   * Census bookkeeping for one address span: unique hash, and the category sets (built as
-   * strings only for .vn, bank and organisation addresses — a small part of any dump).
-   * Returns true when the address is one of the organisation's.
+   * Census bookkeeping for one address span found outside the fused loop (URL-encoded addresses):
+   * unique hash and categories. Returns true when the address is one of the organisation's.
    */
   countAddress(acc: ScanAccumulator, buf: Buffer, span: AddressSpan): boolean {
-    const hash = hashAddress(buf, span);
-    acc.addHash(hash);
-    const { domainStart, end } = span;
-    let isVn = false;
-    let bank = false;
-    let org = false;
-    if (domainEndsWith(buf, domainStart, end, this.vn)) isVn = true;
+    const [a, b] = hashAddressLanes(buf, span);
+    acc.addLanes(a, b);
+    return this.countSpecial(acc, buf, span.start, span.atStart, span.domainStart, span.end, a, b);
+  }
+
+  /**
+   * The exact category check of an address whose domain hit the suffix table (or that came from
+   * the slow path): .vn / gov.vn / edu.vn / a bank / ours, by bytes. Counted once per address
+   * (by hash); the organisation's addresses are also kept as strings. Returns true when ours.
+   */
+  countSpecial(acc: ScanAccumulator, buf: Buffer, start: number, at: number, domainStart: number, end: number, a: number, b: number): boolean {
+    const known = acc.special.get(a, b);
+    if (known !== 0) return (known & CATEGORY_BIT.org) !== 0;
+    let cats = 0;
+    if (domainEndsWith(buf, domainStart, end, this.vn)) {
+      cats |= CATEGORY_BIT.vn;
+      if (domainEndsWith(buf, domainStart, end, this.gov)) cats |= CATEGORY_BIT['gov.vn'];
+      else if (domainEndsWith(buf, domainStart, end, this.edu)) cats |= CATEGORY_BIT['edu.vn'];
+    }
     const list = this.suffixes.get(labelKeyOfBytes(buf, domainStart, end));
     if (list) {
-      for (const s of list) {
-        if (domainEndsWith(buf, domainStart, end, s.bytes)) {
-          if (s.what === 'bank') bank = true;
-          else org = true;
-        }
-      }
+      for (const s of list) if (domainEndsWith(buf, domainStart, end, s.bytes)) cats |= s.what === 'bank' ? CATEGORY_BIT.bank : CATEGORY_BIT.org;
     }
-    if (!isVn && !bank && !org) return false;
-    // Seen before (by hash): its categories are already counted; skip building the string.
-    if (!acc.specialSeen.add(hash)) return org;
-    const address = `${lowerAscii(buf, span.start, span.atStart)}@${lowerAscii(buf, domainStart, end)}`;
-    if (isVn) {
-      acc.categories.vn.add(address);
-      if (domainEndsWith(buf, domainStart, end, this.gov)) acc.categories['gov.vn'].add(address);
-      else if (domainEndsWith(buf, domainStart, end, this.edu)) acc.categories['edu.vn'].add(address);
+    if (cats === 0) return false; // a suffix-table hit by hash only
+    const domain = lowerAscii(buf, domainStart, end);
+    acc.addSpecial(a, b, domain, cats);
+    if (cats & CATEGORY_BIT.org) {
+      acc.org.add(`${lowerAscii(buf, start, at)}@${domain}`);
+      return true;
     }
-    if (bank) acc.categories.bank.add(address);
-    if (org) acc.categories.org.add(address);
-    return org;
+    return false;
+  }
+
+  /**
+   * The suffixes whose addresses the census counts by category (`vn`, `gov.vn`, `edu.vn`, the
+   * banks' and the organisation's domains) as the first-lane hash state after folding them right
+   * to left (bytes.ts hashAddressLanes), in a small open-addressing table: the census looks up
+   * the state it holds at each dot of a domain, and only a hit goes to countSpecial.
+   */
+  suffixTable(): { keys: Int32Array; hits: Uint8Array; shift: number; mask: number } {
+    if (this.table) return this.table;
+    const suffixes = ['vn', 'gov.vn', 'edu.vn', ...this.classifier.banks.values(), ...this.org.values()];
+    let size = 64;
+    while (size < suffixes.length * 4) size *= 2;
+    const keys = new Int32Array(size);
+    const hits = new Uint8Array(size);
+    const shift = 32 - Math.log2(size);
+    for (const suffix of suffixes) {
+      const h = suffixState(suffix);
+      let k = Math.imul(h, 0x9e3779b1) >>> shift;
+      while (hits[k] !== 0 && keys[k] !== h) k = (k + 1) & (size - 1);
+      keys[k] = h;
+      hits[k] = 1;
+    }
+    this.table = { keys, hits, shift, mask: size - 1 };
+    return this.table;
   }
 
   /** Decode one line (UTF-8, else cp1252) and record the organisation's credentials in it. */
@@ -166,6 +194,13 @@ export class ScanPlan {
     }
     return found;
   }
+}
+
+/** First-lane hash state after folding `suffix` (lower case) right to left from the seed. */
+function suffixState(suffix: string): number {
+  let h = HASH_SEED1;
+  for (let i = suffix.length - 1; i >= 0; i--) h = Math.imul(h ^ LOWER[suffix.charCodeAt(i) & 255]!, HASH_MUL1);
+  return h;
 }
 
 function labelKeyOfString(label: string): number {
@@ -229,91 +264,19 @@ function stealerNeighbours(buf: Buffer, s: number, e: number, limit: number): { 
 }
 
 /** First line start owned by the chunk, or -1. */
-function firstLineStart(view: ChunkView): number {
+export function firstLineStart(view: ChunkView): number {
   if (view.atInputStart || view.buf[view.begin - 1] === NL) return view.begin;
   const nl = view.buf.indexOf(NL, view.begin);
   return nl < 0 || nl + 1 >= view.end ? -1 : nl + 1;
 }
 
-/**
- * Census of a chunk: every line is counted; `@` and newline positions are found with memchr
- * (Buffer.indexOf) and the bytes around each `@` are walked with lookup tables.
- */
-export function censusChunk(plan: ScanPlan, acc: ScanAccumulator, view: ChunkView): void {
-  const { buf, end, limit } = view;
-  const maxLine = plan.settings.maxLineBytes;
-  let s = firstLineStart(view);
-  acc.bytes += view.end - view.begin;
-  if (s < 0) return;
-  if (view.atInputStart && view.format.header && s === view.begin) {
-    const nl = buf.indexOf(NL, s);
-    acc.lines++;
-    acc.skip('header');
-    s = nl < 0 ? limit : nl + 1;
-  }
-  const span: AddressSpan = { start: 0, atStart: 0, domainStart: 0, end: 0 };
-  let nextAt = buf.indexOf(AT, s);
-  if (nextAt < 0) nextAt = limit;
-  let nextPct = -1;
-  while (s < end) {
-    let nl = buf.indexOf(NL, s);
-    if (nl < 0 || nl >= limit) {
-      if (!view.atInputEnd || limit - s > maxLine) {
-        // A line running past the look-ahead is longer than the cap: count it, never hold it.
-        acc.lines++;
-        acc.reject('line-too-long');
-        return;
-      }
-      nl = limit;
-      if (s === nl) return;
-    }
-    acc.lines++;
-    let e = nl;
-    if (e > s && buf[e - 1] === CR) e--;
-    if (e - s > maxLine) {
-      acc.reject('line-too-long');
-    } else if (e === s) {
-      acc.skip('empty');
-    } else {
-      let addresses = 0;
-      let org = false;
-      if (nextAt < s) {
-        nextAt = buf.indexOf(AT, s);
-        if (nextAt < 0) nextAt = limit;
-      }
-      while (nextAt < e) {
-        if (addressAt(buf, nextAt, s, e, span)) {
-          addresses++;
-          if (plan.countAddress(acc, buf, span)) org = true;
-          nextAt = buf.indexOf(AT, span.end);
-        } else nextAt = buf.indexOf(AT, nextAt + 1);
-        if (nextAt < 0) nextAt = limit;
-      }
-      if (addresses === 0 && nextPct < s) {
-        nextPct = buf.indexOf(PERCENT40, s);
-        if (nextPct < 0) nextPct = limit;
-      }
-      if (addresses === 0 && nextPct < e) {
-        const encoded = percentEncoded(plan, acc, buf, s, e, span);
-        addresses = encoded.found;
-        org = encoded.org;
-      }
-      if (addresses > 0) {
-        acc.records += addresses;
-        if (org) plan.recordLine(acc, view, s, e);
-      } else classifyAddressless(acc, buf, s, e);
-    }
-    s = nl + 1;
-  }
-}
-
-function hasPercent40(buf: Buffer, s: number, e: number): boolean {
+export function hasPercent40(buf: Buffer, s: number, e: number): boolean {
   const p = buf.indexOf('%40', s, 'latin1');
   return p >= 0 && p < e;
 }
 
 /** `user%40domain` (URL-encoded address): rare, so it is decoded into a scratch buffer. */
-function percentEncoded(plan: ScanPlan, acc: ScanAccumulator, buf: Buffer, s: number, e: number, span: AddressSpan): { found: number; org: boolean } {
+export function percentEncoded(plan: ScanPlan, acc: ScanAccumulator, buf: Buffer, s: number, e: number, span: AddressSpan): { found: number; org: boolean } {
   let p = buf.indexOf('%40', s, 'latin1');
   if (p < 0 || p >= e) return { found: 0, org: false };
   let found = 0;
@@ -332,7 +295,7 @@ function percentEncoded(plan: ScanPlan, acc: ScanAccumulator, buf: Buffer, s: nu
 }
 
 /** A line without an address: a user:pass record, a stealer-log field, or rejected with a reason. */
-function classifyAddressless(acc: ScanAccumulator, buf: Buffer, s: number, e: number): void {
+export function classifyAddressless(acc: ScanAccumulator, buf: Buffer, s: number, e: number): void {
   let separator = false;
   let control = 0;
   let printable = 0;
@@ -408,7 +371,7 @@ export function domainChunk(plan: ScanPlan, acc: ScanAccumulator, view: ChunkVie
     for (let at = buf.indexOf(AT, s); at >= 0 && at < e; at = buf.indexOf(AT, at + 1)) {
       if (addressAt(buf, at, s, e, span) && plan.org.match(lowerAscii(buf, span.domainStart, span.end))) {
         ours = true;
-        acc.categories.org.add(`${lowerAscii(buf, span.start, span.atStart)}@${lowerAscii(buf, span.domainStart, span.end)}`);
+        acc.org.add(`${lowerAscii(buf, span.start, span.atStart)}@${lowerAscii(buf, span.domainStart, span.end)}`);
       }
     }
     if (!ours && hasPercent40(buf, s, e)) ours = percentEncoded(plan, acc, buf, s, e, span).org;

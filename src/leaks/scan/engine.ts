@@ -378,26 +378,19 @@ function runWorkers(tasks: PlainTask[], settings: ScanSettings, chunkBytes: numb
   );
 }
 
-function inAny(sets: Set<string>[], value: string): boolean {
-  for (const set of sets) if (set.has(value)) return true;
-  return false;
-}
-
 function finish(acc: ScanAccumulator, settings: ScanSettings, files: number, errors: ScanResult['errors'], started: number): ScanResult {
   const categories = {} as Record<Category, number | null>;
-  for (const c of CATEGORIES) categories[c] = settings.census || c === 'org' ? acc.categories[c].size : null;
-  // Exact per-domain counts over the category sets (the organisation's, .vn and banks).
-  // Each address once: an address in an earlier category set was counted there (no extra Set of
-  // every address: it was the census's largest allocation after the category sets themselves).
-  const perDomain = new Map<string, number>();
-  const counted: Set<string>[] = [];
-  for (const c of settings.census ? CATEGORIES : (['org'] as Category[])) {
-    for (const address of acc.categories[c]) {
-      if (inAny(counted, address)) continue;
+  let perDomain: Map<string, number>;
+  if (settings.census) {
+    Object.assign(categories, acc.categoryCounts());
+    perDomain = acc.domainCounts();
+  } else {
+    for (const c of CATEGORIES) categories[c] = c === 'org' ? acc.org.size : null;
+    perDomain = new Map();
+    for (const address of acc.org) {
       const domain = address.slice(address.lastIndexOf('@') + 1);
       perDomain.set(domain, (perDomain.get(domain) ?? 0) + 1);
     }
-    counted.push(acc.categories[c]);
   }
   const domains: Record<string, number> = {};
   for (const [d, n] of [...perDomain].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 50)) domains[d] = n;

@@ -1,6 +1,7 @@
 import type { FileFormat } from '../formats/parse-line.js';
 import type { ScanAccumulator } from './accumulator.js';
-import { type ChunkView, censusChunk, domainChunk, type ScanPlan } from './chunk.js';
+import { censusChunk } from './census.js';
+import { type ChunkView, domainChunk, type ScanPlan } from './chunk.js';
 import { NL } from './bytes.js';
 
 /**

@@ -32,6 +32,19 @@ export class HyperLogLog {
     if (rank > this.registers[index]!) this.registers[index] = rank;
   }
 
+  /** Same as add(hashParts53(a, b)) over two finalised lanes (bytes.ts), without building the double. */
+  addLanes(a: number, b: number): void {
+    const index = a >>> (32 - HLL_PRECISION);
+    const rest = (a << HLL_PRECISION) | 0;
+    let rank: number;
+    if (rest !== 0) rank = Math.clz32(rest) + 1;
+    else {
+      const low = b >>> 11;
+      rank = 32 - HLL_PRECISION + (low === 0 ? 22 : Math.clz32(low) - 11 + 1);
+    }
+    if (rank > this.registers[index]!) this.registers[index] = rank;
+  }
+
   merge(other: Uint8Array): void {
     for (let i = 0; i < this.m; i++) if (other[i]! > this.registers[i]!) this.registers[i] = other[i]!;
   }

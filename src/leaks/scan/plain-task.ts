@@ -2,7 +2,8 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import type { FileFormat } from '../formats/parse-line.js';
 import type { ScanAccumulator } from './accumulator.js';
 import { NL } from './bytes.js';
-import { type ChunkView, censusChunk, domainChunk, type ScanPlan } from './chunk.js';
+import { censusChunk } from './census.js';
+import { type ChunkView, domainChunk, type ScanPlan } from './chunk.js';
 
 /** A chunk of a plain file for a scan worker (kept apart from engine.ts so workers load little). */
 export interface PlainTask {

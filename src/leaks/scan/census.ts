@@ -1,0 +1,209 @@
+import type { ScanAccumulator } from './accumulator.js';
+import { type AddressSpan, CR, DOMAIN, fmix32, HASH_MUL1, HASH_MUL2, HASH_SEED1, HASH_SEED2, LOCAL, LOWER } from './bytes.js';
+import { type ChunkView, classifyAddressless, firstLineStart, PERCENT40, percentEncoded, type ScanPlan } from './chunk.js';
+
+/** `@` positions of one line kept while looking for its end; a line with more is walked again. */
+const MAX_ATS = 256;
+const ats = new Int32Array(MAX_ATS);
+
+/**
+ * Census of a chunk: every line is counted, every address hashed and classified.
+ *
+ * One pass per line finds its end and its `@` bytes (a JS loop: a native indexOf per line and
+ * per `@` cost more in call overhead than the ~40 bytes of an average line). Each `@` is then
+ * handled by censusAddress, which validates, hashes and classifies the address in one walk. The
+ * result equals addressAt + hashAddress + ScanPlan.countAddress on every input (census.test.ts
+ * checks them against each other); this is the hot loop of a census, written for speed.
+ */
+export function censusChunk(plan: ScanPlan, acc: ScanAccumulator, view: ChunkView): void {
+  const { buf, end, limit } = view;
+  const maxLine = plan.settings.maxLineBytes;
+  let s = firstLineStart(view);
+  acc.bytes += view.end - view.begin;
+  if (s < 0) return;
+  if (view.atInputStart && view.format.header && s === view.begin) {
+    const nl = buf.indexOf(10, s);
+    acc.lines++;
+    acc.skip('header');
+    s = nl < 0 ? limit : nl + 1;
+  }
+  const table = plan.suffixTable();
+  let lines = 0;
+  let records = 0;
+  let nextPct = -1;
+  while (s < end) {
+    let nl = s;
+    let nAt = 0;
+    while (nl < limit) {
+      const c = buf[nl]!;
+      if (c === 10) break;
+      if (c === 64) {
+        if (nAt < MAX_ATS) ats[nAt] = nl;
+        nAt++;
+      }
+      nl++;
+    }
+    if (nl >= limit) {
+      if (!view.atInputEnd || limit - s > maxLine) {
+        // A line running past the look-ahead is longer than the cap: count it, never hold it.
+        lines++;
+        acc.reject('line-too-long');
+        break;
+      }
+      nl = limit;
+      if (s === nl) break;
+    }
+    lines++;
+    let e = nl;
+    if (e > s && buf[e - 1] === CR) e--;
+    if (e - s > maxLine) {
+      acc.reject('line-too-long');
+    } else if (e === s) {
+      acc.skip('empty');
+    } else {
+      let addresses = 0;
+      let org = false;
+      let from = s;
+      if (nAt <= MAX_ATS) {
+        for (let k = 0; k < nAt; k++) {
+          const at = ats[k]!;
+          if (at < from || at >= e) continue;
+          const r = censusAddress(plan, acc, table, buf, at, s, e);
+          if (r >= 0) {
+            addresses++;
+            if (r & 1) org = true;
+            from = r >>> 1;
+          }
+        }
+      } else {
+        // Hostile line with very many `@`: find them again one by one.
+        for (let at = buf.indexOf(64, s); at >= 0 && at < e; at = buf.indexOf(64, at + 1)) {
+          if (at < from) continue;
+          const r = censusAddress(plan, acc, table, buf, at, s, e);
+          if (r >= 0) {
+            addresses++;
+            if (r & 1) org = true;
+            from = r >>> 1;
+          }
+        }
+      }
+      if (addresses === 0) {
+        if (nextPct < s) {
+          nextPct = buf.indexOf(PERCENT40, s);
+          if (nextPct < 0) nextPct = limit;
+        }
+        if (nextPct < e) {
+          const encoded = percentEncoded(plan, acc, buf, s, e, scratchSpan);
+          addresses = encoded.found;
+          org = encoded.org;
+        }
+      }
+      if (addresses > 0) {
+        records += addresses;
+        if (org) plan.recordLine(acc, view, s, e);
+      } else classifyAddressless(acc, buf, s, e);
+    }
+    s = nl + 1;
+  }
+  acc.lines += lines;
+  acc.records += records;
+}
+
+const scratchSpan: AddressSpan = { start: 0, atStart: 0, domainStart: 0, end: 0 };
+
+/**
+ * The address around the `@` at `at` in the line [s, e): validated exactly as bytes.ts addressAt,
+ * hashed as hashAddressLanes (domain right to left, `@`, local part right to left), counted
+ * (HyperLogLog, exact set) and, when a suffix of its domain is in the plan's suffix table,
+ * classified exactly by ScanPlan.countSpecial. Returns -1 when there is no address at `at`, else
+ * the address's end · 2 + 1 when it is one of the organisation's.
+ */
+function censusAddress(
+  plan: ScanPlan,
+  acc: ScanAccumulator,
+  table: { keys: Int32Array; hits: Uint8Array; shift: number; mask: number },
+  buf: Buffer,
+  at: number,
+  s: number,
+  e: number,
+): number {
+  // Domain, rightwards: its extent (addressAt's rules: `@@` is one `@`, trailing dots/hyphens dropped).
+  let ds = at + 1;
+  while (ds < e && buf[ds] === 64) ds++;
+  let end = ds;
+  while (end < e && DOMAIN[buf[end]!] === 1) end++;
+  while (end > ds && (buf[end - 1] === 46 || buf[end - 1] === 45)) end--;
+  const length = end - ds;
+  if (length < 4 || length > 253 || buf[ds] === 46 || buf[ds] === 45) return -1;
+  // Its top-level label, right to left: 2+ letters.
+  let h1 = HASH_SEED1;
+  let h2 = HASH_SEED2;
+  let i = end - 1;
+  for (; i > ds; i--) {
+    const c = LOWER[buf[i]!]!;
+    if (c === 46) break;
+    if (c < 97 || c > 122) return -1;
+    h1 = Math.imul(h1 ^ c, HASH_MUL1);
+    h2 = Math.imul(h2 ^ c, HASH_MUL2);
+    h2 ^= h2 >>> 15;
+  }
+  if (i <= ds || end - i - 1 < 2) return -1;
+  // The rest of the domain; at each dot the state is the hash of the suffix after it.
+  const { keys, hits, shift, mask } = table;
+  let special = false;
+  for (; i >= ds; i--) {
+    const c = LOWER[buf[i]!]!;
+    if (c === 46 && !special) {
+      let k = Math.imul(h1, 0x9e3779b1) >>> shift;
+      while (hits[k] !== 0) {
+        if (keys[k] === h1) {
+          special = true;
+          break;
+        }
+        k = (k + 1) & mask;
+      }
+    }
+    h1 = Math.imul(h1 ^ c, HASH_MUL1);
+    h2 = Math.imul(h2 ^ c, HASH_MUL2);
+    h2 ^= h2 >>> 15;
+  }
+  if (!special) {
+    let k = Math.imul(h1, 0x9e3779b1) >>> shift;
+    while (hits[k] !== 0) {
+      if (keys[k] === h1) {
+        special = true;
+        break;
+      }
+      k = (k + 1) & mask;
+    }
+  }
+  h1 = Math.imul(h1 ^ 64, HASH_MUL1);
+  h2 = Math.imul(h2 ^ 64, HASH_MUL2);
+  h2 ^= h2 >>> 15;
+  // Local part, leftwards; the state is kept at each byte that is not a dot (leading dots are dropped).
+  let start = -1;
+  let s1 = 0;
+  let s2 = 0;
+  for (let j = at - 1; j >= s; j--) {
+    const b = buf[j]!;
+    if (LOCAL[b] !== 1) break;
+    const c = LOWER[b]!;
+    h1 = Math.imul(h1 ^ c, HASH_MUL1);
+    h2 = Math.imul(h2 ^ c, HASH_MUL2);
+    h2 ^= h2 >>> 15;
+    if (c !== 46) {
+      if (at - j > 64) return -1;
+      start = j;
+      s1 = h1;
+      s2 = h2;
+    }
+  }
+  if (start < 0) return -1;
+  // `scheme://user@host` is URL user-info (android://hash@package), not an address.
+  if (start > s && buf[start - 1] === 47) return -1;
+  const a = fmix32(s1);
+  const b = fmix32(s2 ^ 0x2545f491);
+  acc.addLanes(a, b);
+  const org = special && plan.countSpecial(acc, buf, start, at, ds, end, a, b);
+  return end * 2 + (org ? 1 : 0);
+}
