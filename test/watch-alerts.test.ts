@@ -107,6 +107,7 @@ describe('channels deliver to loopback receivers', () => {
     const body = JSON.parse(http.requests.find((r) => r.path === '/slack')!.body);
     expect(body.text).toContain('Cổng thông tin điện tử');
     expect(body.text).toContain('Trực chính / primary on duty: Nguyễn Văn An');
+    expect(body.text).toContain('ref: k-slack'); // no idempotency header at Slack: a duplicate is recognisable by its ref
   });
 
   it('Microsoft Teams webhook: adaptive card with the acknowledge action', async () => {
@@ -114,6 +115,7 @@ describe('channels deliver to loopback receivers', () => {
     const body = JSON.parse(http.requests.find((r) => r.path === '/teams')!.body);
     expect(body.attachments[0].contentType).toBe('application/vnd.microsoft.card.adaptive');
     expect(body.attachments[0].content.actions[0].url).toBe('https://vigil.example/ack');
+    expect(JSON.stringify(body)).toContain('ref: k-teams');
   });
 
   it('Telegram bot: sendMessage on the configured base URL, to the channel chat and the person on duty', async () => {
@@ -124,6 +126,8 @@ describe('channels deliver to loopback receivers', () => {
     const calls = http.requests.filter((r) => r.path === '/tg/bot123:ABC/sendMessage').map((r) => JSON.parse(r.body));
     expect(calls.map((c) => c.chat_id)).toEqual(['-100', '555']);
     expect(calls[0].text).toContain('CẢNH BÁO');
+    // the Bot API has no idempotency key: each message carries the delivery's key so a resend is recognisable
+    expect(calls.every((c) => c.text.endsWith('Mã tin / ref: k-tg'))).toBe(true);
   });
 
   it('email over SMTP: to the list and the person on duty, with a stable Message-ID', async () => {

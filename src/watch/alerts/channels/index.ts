@@ -16,14 +16,23 @@ export interface Channel {
 
 const TIMEOUT_MS = 15_000;
 
+/**
+ * The delivery's idempotency key, written into the text of every chat message. Telegram, Slack,
+ * Mattermost and Teams have no idempotency header, so a message resent after a crash can appear
+ * twice there; the same "ref" on both tells the reader it is one alert, not two.
+ */
+export function refLine(key: string): string {
+  return `Mã tin / ref: ${key}`;
+}
+
 export function createChannel(config: ChannelConfig, smtp: SmtpConfig | undefined): Channel {
   switch (config.type) {
     case 'webhook':
       return { name: config.name, type: config.type, send: (m, key) => sendWebhook(config.url, config.secret, m, key) };
     case 'slack':
-      return { name: config.name, type: config.type, send: (m, key) => postJson(config.url, { text: `*${m.title}*\n${m.text}` }, key) };
+      return { name: config.name, type: config.type, send: (m, key) => postJson(config.url, { text: `*${m.title}*\n${m.text}\n_${refLine(key)}_` }, key) };
     case 'teams':
-      return { name: config.name, type: config.type, send: (m, key) => postJson(config.url, teamsCard(m), key) };
+      return { name: config.name, type: config.type, send: (m, key) => postJson(config.url, teamsCard(m, key), key) };
     case 'telegram':
       return {
         name: config.name,
@@ -34,7 +43,8 @@ export function createChannel(config: ChannelConfig, smtp: SmtpConfig | undefine
           for (const chatId of [...new Set(chats)]) {
             await postJson(
               `${base}/bot${config.botToken}/sendMessage`,
-              { chat_id: chatId, text: `${m.title}\n\n${m.text}`.slice(0, 4_000), disable_web_page_preview: true },
+              // Cut the body, never the ref: Telegram's limit is 4,096 characters.
+              { chat_id: chatId, text: `${`${m.title}\n\n${m.text}`.slice(0, 3_900)}\n\n${refLine(key)}`, disable_web_page_preview: true },
               key,
             );
           }
@@ -60,7 +70,7 @@ export function createChannel(config: ChannelConfig, smtp: SmtpConfig | undefine
               from: smtp.from,
               to: [...new Set([...config.to, ...(m.recipients?.emails ?? [])])],
               subject: m.title,
-              text: m.text,
+              text: `${m.text}\n\n${refLine(key)}`,
               // A stable Message-ID: a resend after a crash is recognisably the same message.
               messageId: `<${key.replace(/[^A-Za-z0-9.-]/g, '.')}@vigil.invalid>`,
               headers: { 'X-Vigil-Idempotency-Key': key },
@@ -110,7 +120,7 @@ export function signWebhook(secret: string, timestamp: string, payload: string):
   return createHmac('sha256', secret).update(`${timestamp}.${payload}`).digest('hex');
 }
 
-function teamsCard(m: AlertMessage): unknown {
+function teamsCard(m: AlertMessage, key: string): unknown {
   return {
     type: 'message',
     attachments: [
@@ -123,6 +133,7 @@ function teamsCard(m: AlertMessage): unknown {
           body: [
             { type: 'TextBlock', text: m.title, weight: 'Bolder', size: 'Medium', wrap: true },
             { type: 'TextBlock', text: m.text, wrap: true },
+            { type: 'TextBlock', text: refLine(key), isSubtle: true, size: 'Small', wrap: true },
           ],
           actions: m.items.filter((i) => i.ackUrl).map((i) => ({ type: 'Action.OpenUrl', title: `Xác nhận / Acknowledge: ${i.monitor}`, url: i.ackUrl })),
         },
