@@ -8,6 +8,7 @@ import { startWatchForServer, watchRuntime } from '../src/http/routes/watch.js';
 import { type RunningServer, startServer } from '../src/http/server.js';
 import { AuthService } from '../src/services/auth/auth-service.js';
 import { openTestStore, type TestStore, testDialects } from '../src/store/testing.js';
+import { signAck } from '../src/watch/oncall/links.js';
 
 /**
  * Monitor update/delete through the API (applied to the running scheduler), vigil.yaml monitors
@@ -217,6 +218,48 @@ describe.each(testDialects())('watch monitors and roster API on %s', (dialect) =
     });
     const window = (await (await call('viewer', 'GET', '/watch/roster?from=2027-09-01T00:00:00Z&to=2027-09-10T00:00:00Z')).json()) as { shifts: unknown[] };
     expect(window.shifts).toHaveLength(4);
+  });
+
+  it('the signed acknowledge link: valid once, refused when tampered with or expired, and still needs a signed-in caller', async () => {
+    const opened = new Date().toISOString();
+    await t.store.db
+      .insertInto('watch_alerts')
+      .values({
+        id: 'alert-link',
+        monitor_id: 'mail',
+        kind: 'down',
+        severity: 'critical',
+        summary: 'ECONNREFUSED',
+        detail: null,
+        evidence: null,
+        opened_at: opened,
+        last_notified_at: opened,
+        resolved_at: null,
+        acked_at: null,
+        acked_by: null,
+        escalation_step: 0,
+        escalated_at: null,
+      })
+      .execute();
+    const secret = await t.store.installationSecret('links');
+    const { exp, sig } = signAck(secret, 'alert-link', Date.now() + 3_600_000);
+    const link = (e: number, s: string) => `/watch/alerts/alert-link/ack?exp=${e}&sig=${s}`;
+    expect((await fetch(`${server.url}/api/v1${link(exp, sig)}`)).status).toBe(401);
+    const forged = await call('viewer', 'GET', link(exp + 86_400, sig)); // expiry pushed out a day
+    expect(forged.status).toBe(403);
+    expect(((await forged.json()) as { error: string }).error).toBe('watch.ack-bad-signature');
+    const flipped = await call('viewer', 'GET', link(exp, (sig[0] === 'a' ? 'b' : 'a') + sig.slice(1)));
+    expect(((await flipped.json()) as { error: string }).error).toBe('watch.ack-bad-signature');
+    const old = signAck(secret, 'alert-link', Date.now() - 60_000);
+    const expired = await call('viewer', 'GET', link(old.exp, old.sig));
+    expect(expired.status).toBe(403);
+    expect(((await expired.json()) as { error: string }).error).toBe('watch.ack-expired');
+    const row = await t.store.db.selectFrom('watch_alerts').select('acked_at').where('id', '=', 'alert-link').executeTakeFirstOrThrow();
+    expect(row.acked_at).toBeNull();
+    expect(await (await call('viewer', 'GET', link(exp, sig))).json()).toEqual({ result: 'ok' });
+    expect(await (await call('viewer', 'GET', link(exp, sig))).json()).toEqual({ result: 'already' });
+    const acked = await t.store.db.selectFrom('watch_alerts').select(['acked_at', 'acked_by']).where('id', '=', 'alert-link').executeTakeFirstOrThrow();
+    expect(acked.acked_by).toBe('viewer');
   });
 
   it('the OpenAPI document shows the roster and monitor shapes and the PATCH route', async () => {
