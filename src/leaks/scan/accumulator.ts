@@ -85,7 +85,7 @@ export class ScanAccumulator {
   addLanes(a: number, b: number): void {
     this.hll.addLanes(a, b);
     const exact = this.exact;
-    if (exact !== null && exact.addLanes(a, b) && exact.size > this.exactLimit) this.exact = null;
+    if (exact?.addLanes(a, b) && exact.size > this.exactLimit) this.exact = null;
   }
 
   domainId(domain: string): number {
