@@ -29,7 +29,7 @@ export function SourceView({ id }: { id: string }) {
       tooltip: { trigger: 'axis' as const, axisPointer: { type: 'shadow' as const } },
       legend: files.length > 1 ? { bottom: 0, type: 'scroll' as const } : undefined,
       grid: { left: 8, right: 16, top: 16, bottom: files.length > 1 ? 36 : 8, containLabel: true },
-      xAxis: { type: 'category' as const, data: CATEGORIES.map((c) => t(`category.${c}`)), axisLabel: { interval: 0 } },
+      xAxis: { type: 'category' as const, data: CATEGORIES.map((c) => t(`category.${c}`)), axisLabel: { interval: 0, width: 64, overflow: 'break' as const } },
       yAxis: { type: 'value' as const, minInterval: 1 },
       series: files.map((f) => ({
         type: 'bar' as const,
