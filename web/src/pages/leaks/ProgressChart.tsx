@@ -14,12 +14,13 @@ export function ProgressChart({ progress }: { progress: Progress[] }) {
     () => ({
       tooltip: { trigger: 'axis' as const, axisPointer: { type: 'shadow' as const } },
       legend: { top: 0, left: 0, itemWidth: 12, itemHeight: 10, itemGap: 12 },
-      grid: { left: 8, right: 24, top: 64, bottom: 8, containLabel: true },
+      grid: { left: 8, right: 24, top: window.innerWidth < 640 ? 84 : 64, bottom: 8, containLabel: true },
       xAxis: { type: 'value' as const, minInterval: 1 },
       yAxis: {
         type: 'category' as const,
         data: units.map((u) => u.unit),
-        axisLabel: { width: 170, overflow: 'truncate' as const },
+        // Unit names are long ("Phòng Bưu chính - Viễn thông"): a narrower label column on phones.
+        axisLabel: { width: window.innerWidth < 640 ? 96 : 170, overflow: 'truncate' as const },
       },
       series: STATES.map((state) => ({
         type: 'bar' as const,
