@@ -4,7 +4,7 @@ import { useAuth } from '../../auth';
 import { Card } from '../../components/Card';
 import { Chart } from '../../components/Chart';
 import { Link, navigate } from '../../router';
-import { type Alert, boardCache, formatTime, type Row, STATUS_LABEL, statusTone, useL } from './data';
+import { type Alert, boardCache, formatTime, type MonitorInfo, type Row, STATUS_LABEL, statusTone, useL } from './data';
 import { type MonitorSpec, MonitorForm } from './MonitorForm';
 
 interface Uptime {
@@ -41,16 +41,28 @@ const RANGES = [
   { hours: 24 * 30, vi: '30 ngày', en: '30 days' },
 ];
 
-/** The monitor's row and, when the server offers it, its full spec (for editing). */
-async function loadMonitor(id: string): Promise<{ row: Row | null; spec: MonitorSpec | null }> {
-  const single = await apiGet<Record<string, unknown>>(`/watch/monitors/${encodeURIComponent(id)}`).catch(() => null);
-  let row = (single && 'status' in single ? (single as unknown as Row) : null) ?? null;
-  if (!row) {
-    const found = await apiGet<{ items: Row[] }>('/watch/monitors', { q: id, limit: 200 }).catch(() => ({ items: [] as Row[] }));
-    row = found.items.find((r) => r.id === id) ?? null;
-  }
-  const spec = (single?.spec ?? single?.config ?? null) as MonitorSpec | null;
-  return { row, spec };
+/** The monitor's configuration and state (GET /watch/monitors/:id) and its board row (response time, tags). */
+async function loadMonitor(id: string): Promise<{ row: Row | null; info: MonitorInfo | null }> {
+  const [info, list] = await Promise.all([
+    apiGet<MonitorInfo>(`/watch/monitors/${encodeURIComponent(id)}`).catch(() => null),
+    apiGet<{ items: Row[] }>('/watch/monitors', { q: id, limit: 200 }).catch(() => ({ items: [] as Row[] })),
+  ]);
+  const listed = list.items.find((r) => r.id === id) ?? null;
+  const row: Row | null = info
+    ? {
+        id: info.id,
+        name: info.name,
+        type: info.type,
+        source: info.source,
+        enabled: info.enabled,
+        tags: (info.config.tags as Row['tags']) ?? listed?.tags,
+        status: info.status,
+        detail: info.detail,
+        responseMs: listed?.responseMs ?? null,
+        checkedAt: info.checkedAt,
+      }
+    : listed;
+  return { row, info };
 }
 
 export function evidenceUrl(path?: string | null): string | undefined {
@@ -61,7 +73,7 @@ export function evidenceUrl(path?: string | null): string | undefined {
 export function MonitorDetail({ id }: { id: string }) {
   const L = useL();
   const { can } = useAuth();
-  const [monitor, setMonitor] = useState<{ row: Row | null; spec: MonitorSpec | null } | null>(null);
+  const [monitor, setMonitor] = useState<{ row: Row | null; info: MonitorInfo | null } | null>(null);
   const [uptimes, setUptimes] = useState<(Uptime | null)[]>([null, null, null]);
   const [range, setRange] = useState(0);
   const [history, setHistory] = useState<History | null>(null);
@@ -104,9 +116,10 @@ export function MonitorDetail({ id }: { id: string }) {
   );
 
   const row = monitor?.row;
-  const spec: MonitorSpec | undefined =
-    monitor?.spec ?? (row ? { name: row.name, type: row.type, tags: row.tags ?? {}, enabled: row.enabled ?? true } : undefined);
-  const paused = spec?.enabled === false || row?.enabled === false;
+  const info = monitor?.info ?? null;
+  const spec: MonitorSpec | undefined = info ? { ...info.config, enabled: info.enabled } : undefined;
+  const paused = info?.enabled === false;
+  const editable = Boolean(info?.editable);
 
   const act = async (what: () => Promise<unknown>, done: string) => {
     try {
@@ -146,7 +159,7 @@ export function MonitorDetail({ id }: { id: string }) {
             <Link to="/watch" className="button small">
               {L('← Bảng trạng thái', '← Board')}
             </Link>
-            {can('analyst') && row ? (
+            {can('analyst') && editable ? (
               <>
                 <button type="button" className="button small" onClick={() => setEditing((e) => !e)} data-testid="watch-edit">
                   {editing ? L('Đóng sửa', 'Close editor') : L('Sửa', 'Edit')}
@@ -164,12 +177,12 @@ export function MonitorDetail({ id }: { id: string }) {
                 >
                   {paused ? L('Tiếp tục', 'Resume') : L('Tạm dừng', 'Pause')}
                 </button>
-                {row.source === 'api' ? (
+                {editable ? (
                   <button
                     type="button"
                     className="button small danger"
                     onClick={() => {
-                      if (window.confirm(L(`Xoá mục theo dõi “${row.name}”?`, `Remove the monitor “${row.name}”?`)))
+                      if (window.confirm(L(`Xoá mục theo dõi “${row?.name ?? id}”?`, `Remove the monitor “${row?.name ?? id}”?`)))
                         void apiDelete(`/watch/monitors/${encodeURIComponent(id)}`).then(
                           () => {
                             boardCache.rows = null;
@@ -197,7 +210,7 @@ export function MonitorDetail({ id }: { id: string }) {
             </dd>
             <dt>{L('Kết quả gần nhất', 'Last result')}</dt>
             <dd data-testid="watch-detail-status">
-              {row.detail || '–'} {row.responseMs !== null ? `· ${row.responseMs} ms` : ''} · {formatTime(row.checkedAt)}
+              {row.detail || '–'} {typeof row.responseMs === 'number' ? `· ${row.responseMs} ms` : ''} · {formatTime(row.checkedAt)}
             </dd>
             {row.tags && Object.keys(row.tags).length ? (
               <>
@@ -213,12 +226,17 @@ export function MonitorDetail({ id }: { id: string }) {
         ) : (
           <p className="muted">{L('Đang tải…', 'Loading…')}</p>
         )}
-        {row?.source === 'config' && editing ? (
-          <p className="muted">
+        {info && !info.editable && can('analyst') ? (
+          <p className="muted watch-hint">
             {L(
-              'Mục này khai báo trong vigil.yaml: thay đổi ở đây có hiệu lực đến khi tệp cấu hình được nạp lại.',
-              'This monitor is declared in vigil.yaml: a change here lasts until the file is loaded again.',
+              'Mục này khai báo trong vigil.yaml: sửa, tạm dừng hoặc xoá trong tệp cấu hình.',
+              'This monitor is declared in vigil.yaml: edit, pause or remove it in the file.',
             )}
+          </p>
+        ) : null}
+        {info?.heartbeatPath ? (
+          <p>
+            {L('Địa chỉ gọi báo hiệu (POST, kèm API token)', 'Heartbeat URL (POST, with an API token)')}: <code>{info.heartbeatPath}</code>
           </p>
         ) : null}
         {editing && spec ? (
@@ -401,21 +419,6 @@ function DefacementView({
           <ul className="watch-reasons">
             {finding.reasons.map((r) => (
               <li key={r}>{r}</li>
-            ))}
-            {finding.titleBefore !== undefined && finding.titleBefore !== finding.titleAfter ? (
-              <li>
-                {L('Tiêu đề', 'Title')}: <del>{finding.titleBefore}</del> → <ins>{finding.titleAfter}</ins>
-              </li>
-            ) : null}
-            {(finding.newScriptHosts ?? []).length ? (
-              <li>
-                {L('Script/iframe từ tên miền mới', 'Scripts/iframes from new domains')}: <code>{finding.newScriptHosts!.join(', ')}</code>
-              </li>
-            ) : null}
-            {(finding.artefacts ?? []).map((a) => (
-              <li key={a.id}>
-                {L('Dấu vết', 'Artefact')}: {a.label} — “<mark>{a.match}</mark>”
-              </li>
             ))}
           </ul>
         </div>

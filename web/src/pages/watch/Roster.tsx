@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { apiGet } from '../../api';
 import { Card } from '../../components/Card';
 import { Link } from '../../router';
-import { formatDuration, formatTime, type Holiday, type Roster, type Shift, useL } from './data';
+import { formatClock, formatDuration, formatTime, type Holiday, type Roster, type Shift, setDisplayTimezone, timeParts, useL } from './data';
 
 /** The roster, fetched once per view and refreshed every minute (a shift may hand over meanwhile). */
 export function useRoster(): { roster: Roster | null; error: string | null } {
@@ -12,6 +12,7 @@ export function useRoster(): { roster: Roster | null; error: string | null } {
     const load = () =>
       apiGet<Roster>('/watch/roster').then(
         (r) => {
+          setDisplayTimezone(r.timezone);
           setRoster(r);
           setError(null);
         },
@@ -24,34 +25,54 @@ export function useRoster(): { roster: Roster | null; error: string | null } {
   return { roster, error };
 }
 
-/** The shift on duty now and the next one, from the server's answer or worked out from the shifts. */
-export function dutyNow(roster: Roster | null, now = Date.now()): { current: Shift | null; next: Shift | null } {
-  if (!roster) return { current: null, next: null };
+/**
+ * Who is on duty now (the server's `onDuty`: an override, the rotation, or the fallback person
+ * outside every shift) and the next shift to take over.
+ */
+export function dutyNow(
+  roster: Roster | null,
+  now = Date.now(),
+): { current: Shift | null; primary: string | null; secondary: string | null; source: string; next: Shift | null } {
+  if (!roster) return { current: null, primary: null, secondary: null, source: 'none', next: null };
   const shifts = roster.shifts ?? [];
-  const current = roster.current ?? shifts.find((s) => s.current) ?? shifts.find((s) => Date.parse(s.start) <= now && now < Date.parse(s.end)) ?? null;
-  const next = roster.next ?? shifts.find((s) => Date.parse(s.start) > now && s.id !== current?.id) ?? null;
-  return { current, next };
+  const current =
+    (roster.onDuty?.shiftId ? shifts.find((s) => s.id === roster.onDuty!.shiftId) : undefined) ??
+    shifts.find((s) => s.current) ??
+    (roster.onDuty ? undefined : shifts.find((s) => Date.parse(s.start) <= now && now < Date.parse(s.end))) ??
+    null;
+  const after = current ? Date.parse(current.end) - 1 : now;
+  const next = shifts.find((s) => Date.parse(s.start) > after && s.id !== current?.id) ?? null;
+  return {
+    current,
+    primary: roster.onDuty ? roster.onDuty.primary : (current?.primary ?? null),
+    secondary: roster.onDuty ? roster.onDuty.secondary : (current?.secondary ?? null),
+    source: roster.onDuty?.source ?? (current ? 'rotation' : 'none'),
+    next,
+  };
 }
 
 /** The tile on the board: who is on duty, until when. */
 export function DutyStrip() {
   const L = useL();
   const { roster } = useRoster();
-  const { current, next } = dutyNow(roster);
+  const { current, primary, secondary, next } = dutyNow(roster);
+  const handover = current?.end ?? next?.start;
   return (
     <Link to="/watch/roster" className="watch-tile watch-duty" data-testid="watch-duty">
       <span className="watch-tile-label">{L('Đang trực', 'On duty')}</span>
-      {current ? (
+      {primary ? (
         <>
-          <strong>{current.primary}</strong>
-          {current.secondary ? (
+          <strong>{primary}</strong>
+          {secondary ? (
             <span className="muted">
-              {L('dự phòng', 'backup')}: {current.secondary}
+              {L('trực phụ', 'secondary')}: {secondary}
             </span>
           ) : null}
-          <span className="muted">
-            {L('bàn giao', 'handover')} {formatTime(current.end)}
-          </span>
+          {handover ? (
+            <span className="muted">
+              {L('bàn giao', 'handover')} {formatTime(handover)}
+            </span>
+          ) : null}
         </>
       ) : (
         <span className="muted">{roster ? (next ? `${L('ca tới', 'next shift')} ${formatTime(next.start)}` : L('Chưa có lịch trực', 'No roster')) : '…'}</span>
@@ -61,8 +82,8 @@ export function DutyStrip() {
 }
 
 function dayKey(iso: string): string {
-  const d = new Date(iso);
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+  const p = timeParts(iso);
+  return p ? `${p.year}-${p.month}-${p.day}` : iso.slice(0, 10);
 }
 
 const WEEKDAYS_VI = ['CN', 'T2', 'T3', 'T4', 'T5', 'T6', 'T7'];
@@ -82,7 +103,7 @@ export function RosterView() {
     const timer = setInterval(() => setNow(Date.now()), 30_000);
     return () => clearInterval(timer);
   }, []);
-  const { current, next } = dutyNow(roster, now);
+  const { current, primary, secondary, source, next } = dutyNow(roster, now);
   const holidays = roster?.holidays ?? [];
   const days = useMemo(() => {
     const byDay = new Map<string, Shift[]>();
@@ -105,25 +126,49 @@ export function RosterView() {
       {error ? <p className="error">{error}</p> : null}
       <div className="watch-duty-grid" data-testid="watch-roster-now">
         <Card title={L('Đang trực', 'On duty now')}>
-          {current ? (
+          {primary ? (
             <dl className="watch-dl">
               <dt>{L('Trực chính', 'Primary')}</dt>
               <dd>
-                <strong data-testid="watch-primary">{current.primary}</strong> <span className="muted">{contact(current.primary)}</span>
+                <strong data-testid="watch-primary">{primary}</strong> <span className="muted">{contact(primary)}</span>
               </dd>
               <dt>{L('Trực phụ', 'Secondary')}</dt>
-              <dd>
-                {current.secondary ?? '–'} <span className="muted">{contact(current.secondary)}</span>
+              <dd data-testid="watch-secondary">
+                {secondary ?? '–'} <span className="muted">{contact(secondary ?? undefined)}</span>
               </dd>
               <dt>{L('Ca', 'Shift')}</dt>
               <dd>
-                {current.label ? `${current.label} · ` : ''}
-                {formatTime(current.start)} – {formatTime(current.end)}
+                {current ? (
+                  <>
+                    {current.label ? `${current.label} · ` : ''}
+                    {formatTime(current.start)} – {formatTime(current.end)}
+                    {current.kind === 'override' ? <span className="badge badge-warn watch-now">{L('đổi ca', 'override')}</span> : null}
+                  </>
+                ) : source === 'fallback' ? (
+                  L('Ngoài lịch trực: người trực dự phòng (onCall.fallback)', 'Outside the roster: the fallback (onCall.fallback)')
+                ) : (
+                  '–'
+                )}
               </dd>
+              {roster?.onDuty?.holiday ? (
+                <>
+                  <dt>{L('Dịp', 'Holiday')}</dt>
+                  <dd>{roster.onDuty.holiday}</dd>
+                </>
+              ) : null}
             </dl>
           ) : (
-            <p className="muted">{roster ? L('Không có ca trực nào vào lúc này.', 'No shift is on duty right now.') : L('Đang tải…', 'Loading…')}</p>
+            <p className="muted">{roster ? L('Không có ai trực vào lúc này.', 'Nobody is on duty right now.') : L('Đang tải…', 'Loading…')}</p>
           )}
+          {roster?.unknownNames?.length ? (
+            <p className="error">
+              {L(
+                'Tên trong lịch trực chưa có trong onCall.people (không nhận được tin nhắn riêng)',
+                'Names in the roster missing from onCall.people (no personal message)',
+              )}
+              : {roster.unknownNames.join(', ')}
+            </p>
+          ) : null}
         </Card>
         <Card title={L('Bàn giao ca tiếp theo', 'Next handover')}>
           {current || next ? (
@@ -135,6 +180,14 @@ export function RosterView() {
                   ({L('còn', 'in')} {formatDuration(Date.parse(current ? current.end : next!.start) - now, L)})
                 </span>
               </dd>
+              {roster?.handover ? (
+                <>
+                  <dt>{L('Hằng ngày', 'Daily')}</dt>
+                  <dd>
+                    {roster.handover} <span className="muted">({roster.timezone})</span>
+                  </dd>
+                </>
+              ) : null}
               <dt>{L('Ca sau', 'Next shift')}</dt>
               <dd>
                 {next ? (
@@ -156,7 +209,7 @@ export function RosterView() {
             <ul className="watch-plain">
               {holidays.map((h) => (
                 <li key={`${h.name}-${h.from}`}>
-                  <strong>{h.name}</strong>{' '}
+                  <strong>{h.name}</strong> {h.current ? <span className="badge badge-ok">{L('đang diễn ra', 'now')}</span> : null}{' '}
                   <span className="muted">
                     {h.from.split('-').reverse().join('/')} – {h.to.split('-').reverse().join('/')}
                   </span>
@@ -200,28 +253,30 @@ export function RosterView() {
               </thead>
               <tbody>
                 {days.map(([day, shifts]) => {
-                  const holiday = holidayOf(day, holidays);
-                  const weekday = new Date(`${day}T12:00:00`).getDay();
+                  const holidayName = shifts.find((s) => s.holiday)?.holiday ?? holidayOf(day, holidays)?.name;
+                  const weekday = timeParts(shifts[0]!.start)?.weekday ?? 0;
                   return shifts.map((shift, i) => {
                     const isCurrent = shift.id === current?.id;
                     const past = Date.parse(shift.end) < now;
                     return (
-                      <tr key={shift.id} className={`${isCurrent ? 'watch-current' : ''} ${past ? 'watch-past' : ''} ${holiday ? 'watch-holiday' : ''}`}>
+                      <tr key={shift.id} className={`${isCurrent ? 'watch-current' : ''} ${past ? 'watch-past' : ''} ${holidayName ? 'watch-holiday' : ''}`}>
                         {i === 0 ? (
                           <td rowSpan={shifts.length} className="watch-day">
                             <strong>
                               {L(WEEKDAYS_VI[weekday]!, WEEKDAYS_EN[weekday]!)} {day.slice(8)}/{day.slice(5, 7)}
                             </strong>
-                            {holiday ? <div className="watch-holiday-name">{holiday.name}</div> : null}
+                            {holidayName ? <div className="watch-holiday-name">{holidayName}</div> : null}
                           </td>
                         ) : null}
                         <td>
-                          {formatTime(shift.start).slice(6)} – {formatTime(shift.end).slice(6)}
+                          {formatClock(shift.start)} – {formatClock(shift.end)}
                           {isCurrent ? <span className="badge badge-ok watch-now">{L('đang trực', 'on duty')}</span> : null}
                         </td>
                         <td>{shift.primary}</td>
                         <td>{shift.secondary ?? '–'}</td>
-                        <td className="hide-phone muted">{shift.label ?? ''}</td>
+                        <td className="hide-phone muted">
+                          {shift.kind === 'override' ? <span className="badge badge-warn">{L('đổi ca', 'override')}</span> : null} {shift.label ?? ''}
+                        </td>
                       </tr>
                     );
                   });

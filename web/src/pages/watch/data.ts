@@ -27,6 +27,9 @@ export interface Shift {
   primary: string;
   secondary?: string;
   label?: string;
+  /** rotation = generated over the holiday calendar; override = an explicit onCall.shifts entry. */
+  kind?: 'rotation' | 'override';
+  holiday?: string;
   current?: boolean;
 }
 
@@ -41,15 +44,46 @@ export interface Holiday {
   name: string;
   from: string;
   to: string;
+  start?: string;
+  end?: string;
+  current?: boolean;
 }
 
-/** GET /watch/roster; fields beyond shifts/people are read when the server sends them. */
+/** GET /watch/roster (src/http/routes/watch.ts rosterResponseSchema); optional fields tolerate an older server. */
 export interface Roster {
+  timezone?: string;
+  /** Local HH:MM of the daily handover. */
+  handover?: string;
   shifts: Shift[];
   people: Person[];
   holidays?: Holiday[];
-  current?: Shift | null;
-  next?: Shift | null;
+  onDuty?: {
+    at: string;
+    source: 'override' | 'rotation' | 'fallback' | 'none';
+    primary: string | null;
+    secondary: string | null;
+    shiftId: string | null;
+    holiday: string | null;
+  };
+  fallback?: { primary: string; secondary: string | null } | null;
+  unknownNames?: string[];
+}
+
+/** GET /watch/monitors/:id */
+export interface MonitorInfo {
+  id: string;
+  name: string;
+  type: string;
+  source: 'config' | 'api';
+  editable: boolean;
+  enabled: boolean;
+  config: Record<string, unknown>;
+  status: MonitorStatus;
+  detail: string;
+  checkedAt: string | null;
+  heartbeatPath?: string;
+  createdAt?: string;
+  updatedAt?: string;
 }
 
 export interface LogEntry {
@@ -94,13 +128,63 @@ export function useL() {
   return useCallback((vi: string, en: string) => (i18n.language === 'en' ? en : vi), [i18n.language]);
 }
 
-/** Local date and time, Vietnamese style (dd/mm hh:mm), in the browser's timezone. */
+/**
+ * Times are shown in the agency's timezone (the roster's, default Asia/Ho_Chi_Minh), not the
+ * browser's: a shift "07:00–19:00" must read the same on every screen of the watch team.
+ */
+let displayTimezone = 'Asia/Ho_Chi_Minh';
+const formatters = new Map<string, Intl.DateTimeFormat>();
+export function setDisplayTimezone(timezone: string | undefined): void {
+  if (timezone) displayTimezone = timezone;
+}
+
+/** Date parts in the display timezone. */
+export function timeParts(iso: string): { year: string; month: string; day: string; hour: string; minute: string; weekday: number } | null {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return null;
+  let format = formatters.get(displayTimezone);
+  if (!format) {
+    try {
+      format = new Intl.DateTimeFormat('en-GB', {
+        timeZone: displayTimezone,
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        weekday: 'short',
+        hourCycle: 'h23',
+      });
+    } catch {
+      format = new Intl.DateTimeFormat('en-GB', {
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        weekday: 'short',
+        hourCycle: 'h23',
+      });
+    }
+    formatters.set(displayTimezone, format);
+  }
+  const parts = Object.fromEntries(format.formatToParts(d).map((p) => [p.type, p.value]));
+  const weekday = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(parts.weekday ?? '');
+  return { year: parts.year!, month: parts.month!, day: parts.day!, hour: parts.hour!, minute: parts.minute!, weekday };
+}
+
+/** dd/mm hh:mm (or dd/mm/yyyy hh:mm) in the display timezone. */
 export function formatTime(iso: string | null | undefined, withYear = false): string {
   if (!iso) return '–';
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${pad(d.getDate())}/${pad(d.getMonth() + 1)}${withYear ? `/${d.getFullYear()}` : ''} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  const p = timeParts(iso);
+  if (!p) return iso;
+  return `${p.day}/${p.month}${withYear ? `/${p.year}` : ''} ${p.hour}:${p.minute}`;
+}
+
+/** hh:mm in the display timezone. */
+export function formatClock(iso: string): string {
+  const p = timeParts(iso);
+  return p ? `${p.hour}:${p.minute}` : iso;
 }
 
 export function formatDuration(ms: number, L: (vi: string, en: string) => string): string {
