@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LoadedConfig } from '../src/config/load.js';
 import { configSchema } from '../src/config/schema.js';
@@ -260,6 +261,26 @@ describe.each(testDialects())('watch monitors and roster API on %s', (dialect) =
     expect(await (await call('viewer', 'GET', link(exp, sig))).json()).toEqual({ result: 'already' });
     const acked = await t.store.db.selectFrom('watch_alerts').select(['acked_at', 'acked_by']).where('id', '=', 'alert-link').executeTakeFirstOrThrow();
     expect(acked.acked_by).toBe('viewer');
+  });
+
+  it('the watch-log XLSX lists the roster with its holiday periods and overrides', async () => {
+    const response = await call('viewer', 'GET', '/watch/log?format=xlsx');
+    expect(response.status).toBe(200);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(Buffer.from(await response.arrayBuffer()) as unknown as ArrayBuffer);
+    const sheet = book.getWorksheet('Lịch trực')!;
+    const rows = (sheet.getSheetValues() as unknown[][]).filter(Boolean).map((r) => r.filter((v) => v !== undefined).map(String));
+    expect(rows[0]).toEqual(['Bắt đầu', 'Kết thúc', 'Trực chính', 'Trực phụ', 'Dịp lễ', 'Loại ca']);
+    expect(rows).toContainEqual([
+      '07:00 30/04/2027',
+      '19:00 30/04/2027',
+      'Nguyễn Văn An',
+      'Lê Văn Cường',
+      'Giải phóng miền Nam + Quốc tế Lao động',
+      'Luân phiên',
+    ]);
+    expect(rows).toContainEqual(['19:00 01/05/2027', '07:00 02/05/2027', 'Phạm Thị Dung', '', 'Giải phóng miền Nam + Quốc tế Lao động', 'Đổi ca: đổi ca']);
+    expect(rows).toHaveLength(1 + 8 + 1);
   });
 
   it('the OpenAPI document shows the roster and monitor shapes and the PATCH route', async () => {

@@ -57,7 +57,7 @@ function groups(report: WatchLogReport): { title: string; entries: LogEntry[] }[
     const entries = report.entries.filter((e) => e.shift_id === shift.id);
     if (entries.length === 0) continue;
     out.push({
-      title: `Ca trực ${vnTime(shift.start)} – ${vnTime(shift.end)} · Trực chính: ${shift.primary}${shift.secondary ? ` · Trực phụ: ${shift.secondary}` : ''}`,
+      title: `Ca trực ${vnTime(shift.start)} – ${vnTime(shift.end)}${shift.holiday ? ` (${shift.holiday})` : ''} · Trực chính: ${shift.primary}${shift.secondary ? ` · Trực phụ: ${shift.secondary}` : ''}${shift.kind === 'override' ? ` · đổi ca${shift.label ? `: ${shift.label}` : ''}` : ''}`,
       entries,
     });
   }
@@ -130,8 +130,18 @@ export async function watchLogXlsx(report: WatchLogReport): Promise<Buffer> {
     { header: 'Kết thúc', key: 'end', width: 20 },
     { header: 'Trực chính', key: 'primary', width: 24 },
     { header: 'Trực phụ', key: 'secondary', width: 24 },
+    { header: 'Dịp lễ', key: 'holiday', width: 30 },
+    { header: 'Loại ca', key: 'kind', width: 24 },
   ];
   shifts.getRow(1).font = { bold: true };
-  for (const s of report.shifts) shifts.addRow({ start: vnTime(s.start), end: vnTime(s.end), primary: s.primary, secondary: s.secondary ?? '' });
+  for (const s of report.shifts)
+    shifts.addRow({
+      start: vnTime(s.start),
+      end: vnTime(s.end),
+      primary: s.primary,
+      secondary: s.secondary ?? '',
+      holiday: s.holiday ?? '',
+      kind: s.kind === 'override' ? `Đổi ca${s.label ? `: ${s.label}` : ''}` : 'Luân phiên',
+    });
   return Buffer.from(await book.xlsx.writeBuffer());
 }
