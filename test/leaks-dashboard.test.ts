@@ -53,6 +53,12 @@ describe('leaks page in Chromium', () => {
     await page.locator('select[aria-label="target state"]').selectOption('notified');
     await page.locator('button', { hasText: 'Chuyển 1' }).click();
     await expect.poll(async () => (await table.locator('tbody tr').first().textContent()) ?? '').toContain('Đã thông báo');
+    // Assign it to a unit: the per-unit progress gains the unit.
+    await table.locator('tbody tr').first().locator('input[type="checkbox"]').check();
+    await page.locator('input[aria-label="assign unit"]').fill('Thanh tra');
+    await page.locator('button', { hasText: 'Giao 1' }).click();
+    await expect.poll(async () => (await page.locator('[data-testid="leak-progress"]').textContent()) ?? '').toContain('Thanh tra');
+    expect(await table.locator('tbody tr').first().textContent()).toContain('Thanh tra');
     await page.locator('input[aria-label="password"]').fill('password');
     await page.locator('[data-testid="password-check"] button').click();
     await expect.poll(async () => (await page.locator('[data-testid="password-result"]').textContent()) ?? '').toContain('3861493');

@@ -45,6 +45,7 @@ export function AccountsCard({
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [target, setTarget] = useState<string>('notified');
   const [message, setMessage] = useState<string | null>(null);
+  const [assignTo, setAssignTo] = useState('');
   const [busy, setBusy] = useState(false);
 
   const rows = useMemo(() => {
@@ -82,6 +83,20 @@ export function AccountsCard({
     try {
       const result = await apiPost<{ changed: string[]; refused: unknown[] }>('/leaks/accounts/state', { emails: [...selected], state: target });
       setMessage(t('moved', { changed: result.changed.length, refused: result.refused.length }));
+      setSelected(new Set());
+      onChanged();
+    } catch (error) {
+      setMessage((error as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const assign = async () => {
+    setBusy(true);
+    try {
+      const result = await apiPost<{ assigned: number }>('/leaks/accounts/assign', { emails: [...selected], unit: assignTo.trim() });
+      setMessage(t('assigned', { count: result.assigned, unit: assignTo.trim() }));
       setSelected(new Set());
       onChanged();
     } catch (error) {
@@ -190,6 +205,19 @@ export function AccountsCard({
           </label>
           <button type="button" className="button primary small" disabled={selected.size === 0 || busy} onClick={() => void move()}>
             {t('move', { count: selected.size })}
+          </button>
+          <span className="leak-bulk-sep" aria-hidden="true" />
+          <label className="leak-inline">
+            {t('assignTo')}
+            <input list="leak-units" value={assignTo} onChange={(e) => setAssignTo(e.target.value)} aria-label="assign unit" className="leak-unit-input" />
+            <datalist id="leak-units">
+              {units.map((u) => (
+                <option key={u} value={u} />
+              ))}
+            </datalist>
+          </label>
+          <button type="button" className="button small" disabled={selected.size === 0 || !assignTo.trim() || busy} onClick={() => void assign()}>
+            {t('assign', { count: selected.size })}
           </button>
           {message ? (
             <span className="leak-message" role="status">
