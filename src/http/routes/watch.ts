@@ -39,7 +39,12 @@ export async function startWatchForServer(services: HttpServices): Promise<() =>
 
 const idParams = z.object({ id: z.string().min(1).max(200) });
 /** One monitor as in vigil.yaml (validated by the catalog against the monitor schema of its type). */
-const monitorBody = z.record(z.string(), z.unknown());
+const monitorBody = z
+  .record(z.string(), z.unknown())
+  .describe(
+    'One monitor as in the monitors: section of vigil.yaml: name, type (http|tcp|dns|tls|smtp|heartbeat) and the fields of that type (docs/watch.md). ' +
+      'PATCH takes any subset of them (the type schema made partial). Durations as text: "500ms", "30s", "5m", "1h", "1d"; a bare number is seconds.',
+  );
 const reportedStatus = z.enum(['up', 'down', 'degraded', 'pending']);
 
 const monitorDetailSchema = z.object({
