@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { type LoadedConfig, loadConfig } from '../config/load.js';
-import { openStore, type Store } from '../store/store.js';
+import type { LoadedConfig } from '../config/load.js';
+import type { Store } from '../store/store.js';
 
 /** Options every command accepts (declared on the root program). */
 export interface GlobalOptions {
@@ -26,7 +26,8 @@ export class CliContext {
 
   /** The configuration file (`--config`, default ./vigil.yaml). A missing default file is an empty config. */
   config(command?: Command): Promise<LoadedConfig> {
-    this.configPromise ??= loadConfig(this.globals(command).config);
+    // Loaded on first use: the schema and the store's drivers are start-up time a command may not need.
+    this.configPromise ??= import('../config/load.js').then((m) => m.loadConfig(this.globals(command).config));
     return this.configPromise;
   }
 
@@ -36,7 +37,7 @@ export class CliContext {
 
   /** The store, migrated; opened once per process and closed by main() at exit. */
   store(command?: Command): Promise<Store> {
-    this.storePromise ??= openStore({ dataDir: this.dataDir(command), databaseUrl: process.env.VIGIL_DATABASE_URL });
+    this.storePromise ??= import('../store/store.js').then((m) => m.openStore({ dataDir: this.dataDir(command), databaseUrl: process.env.VIGIL_DATABASE_URL }));
     return this.storePromise;
   }
 

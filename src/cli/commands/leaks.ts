@@ -1,8 +1,9 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { Command } from 'commander';
-import cliProgress from 'cli-progress';
+import type cliProgressModule from 'cli-progress';
 import { VigilError } from '../../errors.js';
 import type { ScanResult } from '../../leaks/scan/engine.js';
-import { configPath, requireSection } from '../../config/load.js';
 import type { importLeaks } from '../../leaks/import/importer.js';
 import { LEAK_STATES, type LeakState, STATE_LABELS } from '../../leaks/triage/triage.js';
 import type { CliContext, RegisterCommand } from '../context.js';
@@ -22,6 +23,8 @@ export function parseSize(text: string): number {
 /** A progress bar with bytes/s and ETA on stderr when it is a terminal; nothing otherwise. */
 export function progressBar(label: string): { update: (done: number, total: number) => void; stop: () => void } {
   if (!process.stderr.isTTY) return { update: () => {}, stop: () => {} };
+  // Required here, not imported: only a terminal needs it, and start-up time counts for a scan.
+  const cliProgress = createRequire(import.meta.url)('cli-progress') as typeof cliProgressModule;
   const bar = new cliProgress.SingleBar(
     {
       stream: process.stderr,
@@ -52,6 +55,9 @@ export function progressBar(label: string): { update: (done: number, total: numb
 }
 
 export async function orgDomainsOf(ctx: CliContext, command: Command, extra: string[]): Promise<string[]> {
+  // No --config and no ./vigil.yaml (the default file): only --domain counts, and the
+  // configuration schema need not be loaded (start-up time of a scan).
+  if (ctx.globals(command).config === undefined && !existsSync('vigil.yaml')) return [...new Set(extra.map((d) => d.trim().toLowerCase()))];
   const loaded = await ctx.config(command);
   return [...new Set([...(loaded.config.mail?.domains ?? []), ...extra.map((d) => d.trim().toLowerCase())])];
 }
@@ -178,6 +184,7 @@ export const register: RegisterCommand = (program, ctx) => {
     .option('--workers <n>', 'worker threads (default: the cores)', (v) => Number.parseInt(v, 10))
     .action(async (paths: string[], options: { source: string; title?: string; breachDate?: string; workers?: number }, command: Command) => {
       const loaded = await ctx.config(command);
+      const { configPath, requireSection } = await import('../../config/load.js');
       const mail = requireSection(loaded, 'mail');
       const { loadStaffDirectory, StaffDirectory } = await staffDirectory();
       const staff = loaded.config.staff ? loadStaffDirectory(configPath(loaded, loaded.config.staff.directory), mail.domains) : StaffDirectory.empty();
