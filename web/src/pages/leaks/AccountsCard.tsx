@@ -192,33 +192,36 @@ export function AccountsCard({
 
       {can('analyst') ? (
         <div className="leak-bulk">
-          <span className="muted">{t('selected', { count: selected.size })}</span>
-          <label className="leak-inline">
-            {t('moveTo')}
-            <select value={target} onChange={(e) => setTarget(e.target.value)} aria-label="target state">
-              {STATES.map((s) => (
-                <option key={s} value={s}>
-                  {t(`states.${s}`)}
-                </option>
-              ))}
-            </select>
-          </label>
-          <button type="button" className="button primary small" disabled={selected.size === 0 || busy} onClick={() => void move()}>
-            {t('move', { count: selected.size })}
-          </button>
-          <span className="leak-bulk-sep" aria-hidden="true" />
-          <label className="leak-inline">
-            {t('assignTo')}
-            <input list="leak-units" value={assignTo} onChange={(e) => setAssignTo(e.target.value)} aria-label="assign unit" className="leak-unit-input" />
-            <datalist id="leak-units">
-              {units.map((u) => (
-                <option key={u} value={u} />
-              ))}
-            </datalist>
-          </label>
-          <button type="button" className="button small" disabled={selected.size === 0 || !assignTo.trim() || busy} onClick={() => void assign()}>
-            {t('assign', { count: selected.size })}
-          </button>
+          <strong className="leak-bulk-count">{t('selected', { count: selected.size })}</strong>
+          <span className="leak-bulk-group">
+            <label className="leak-inline">
+              {t('moveTo')}
+              <select value={target} onChange={(e) => setTarget(e.target.value)} aria-label="target state">
+                {STATES.map((s) => (
+                  <option key={s} value={s}>
+                    {t(`states.${s}`)}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <button type="button" className="button primary small" disabled={selected.size === 0 || busy} onClick={() => void move()}>
+              {t('move', { count: selected.size })}
+            </button>
+          </span>
+          <span className="leak-bulk-group">
+            <label className="leak-inline">
+              {t('assignTo')}
+              <input list="leak-units" value={assignTo} onChange={(e) => setAssignTo(e.target.value)} aria-label="assign unit" className="leak-unit-input" />
+              <datalist id="leak-units">
+                {units.map((u) => (
+                  <option key={u} value={u} />
+                ))}
+              </datalist>
+            </label>
+            <button type="button" className="button small" disabled={selected.size === 0 || !assignTo.trim() || busy} onClick={() => void assign()}>
+              {t('assign', { count: selected.size })}
+            </button>
+          </span>
           {message ? (
             <span className="leak-message" role="status">
               {message}
