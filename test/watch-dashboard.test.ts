@@ -215,6 +215,11 @@ describe('watch dashboard', () => {
     await page.locator('[data-testid="watch-pause"]').click();
     await expect.poll(() => page.locator('[data-testid="watch-pause"]').textContent()).toBe('Tiếp tục');
     expect(((await (await page.request.get(`${app.url}/api/v1/watch/monitors/thu-nghiem`)).json()) as { enabled: boolean }).enabled).toBe(false);
+    // Paused monitors leave the live list; the board lists them apart, to be found and resumed.
+    await page.goto(`${app.url}/watch`);
+    await page.locator('[data-testid="watch-paused"]').getByText('Máy chủ thử nghiệm (đã sửa)').click();
+    await page.waitForURL(/\/watch\/monitors\/thu-nghiem$/);
+    await expect.poll(() => page.locator('[data-testid="watch-pause"]').textContent()).toBe('Tiếp tục');
     await page.locator('[data-testid="watch-pause"]').click();
     await expect.poll(() => page.locator('[data-testid="watch-pause"]').textContent()).toBe('Tạm dừng');
     expect(((await (await page.request.get(`${app.url}/api/v1/watch/monitors/thu-nghiem`)).json()) as { enabled: boolean }).enabled).toBe(true);

@@ -7,6 +7,7 @@ import { systemRoutes } from './system.js';
 import { tokenRoutes } from './tokens.js';
 import { userRoutes } from './users.js';
 import { watchRoutes } from './watch.js';
+import { watchBoardRoutes } from './watch-board.js';
 
 /**
  * Every route module the API serves. A capability adds its module with one import and one line
@@ -21,5 +22,6 @@ export const routeModules: RouteModule[] = [
   // capabilities below, one line each
   assessmentRoutes,
   watchRoutes,
+  watchBoardRoutes,
   leaksRoutes,
 ];

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { apiGet, apiPost } from '../../api';
 import { Card } from '../../components/Card';
 import { Link } from '../../router';
-import { type Alert, formatTime, useL } from './data';
+import { type Alert, boardCache, formatTime, useL } from './data';
 
 const KIND: Record<string, [string, string]> = {
   down: ['Ngừng hoạt động', 'Down'],
@@ -30,6 +30,8 @@ export function AlertsView() {
     const timer = setInterval(load, 10_000);
     return () => clearInterval(timer);
   }, [load]);
+  // Names from the board when it was loaded in this visit; the id otherwise.
+  const names = new Map((boardCache.rows ?? []).map((r) => [r.id, r.name]));
   const sorted = [...(alerts ?? [])].sort((a, b) => Number(Boolean(a.resolved_at)) - Number(Boolean(b.resolved_at)) || b.opened_at.localeCompare(a.opened_at));
   return (
     <Card
@@ -58,7 +60,7 @@ export function AlertsView() {
                 <tr key={a.id} className={a.resolved_at ? 'watch-past' : ''}>
                   <td>{formatTime(a.opened_at)}</td>
                   <td>
-                    <Link to={`/watch/monitors/${encodeURIComponent(a.monitor_id)}`}>{a.monitor_id}</Link>
+                    <Link to={`/watch/monitors/${encodeURIComponent(a.monitor_id)}`}>{names.get(a.monitor_id) ?? a.monitor_id}</Link>
                   </td>
                   <td>{L(...(KIND[a.kind] ?? [a.kind, a.kind]))}</td>
                   <td className="hide-phone">{a.summary}</td>

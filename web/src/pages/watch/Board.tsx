@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { subscribe } from '../../api';
+import { apiGet, subscribe } from '../../api';
 import { Card } from '../../components/Card';
-import { navigate } from '../../router';
+import { Link, navigate } from '../../router';
 import { boardCache, fetchBoardRows, formatTime, type MonitorStatus, type Row, STATUS_LABEL, STATUS_RANK, statusTone, takePrefetchedRows, useL } from './data';
 import { DutyStrip } from './Roster';
 
@@ -13,7 +13,6 @@ import { DutyStrip } from './Roster';
 export function Board() {
   const L = useL();
   const [rows, setRows] = useState<Row[] | null>(boardCache.rows);
-  const [loading, setLoading] = useState<{ loaded: number; total: number } | null>(null);
   const [live, setLive] = useState(false);
   const [filter, setFilter] = useState<{ status: string; type: string; q: string; order: 'name' | 'problems' }>({
     status: '',
@@ -55,14 +54,11 @@ export function Board() {
       boardCache.rows = all;
       loaded = true;
       setRows(all);
-      setLoading(null);
       apply();
     };
 
     const prefetched = takePrefetchedRows();
-    (prefetched ?? fetchBoardRows((first, total) => !cancelled && !boardCache.rows && setLoading({ loaded: first.length, total })))
-      .then(install)
-      .catch(() => setLoading(null));
+    (prefetched ?? fetchBoardRows()).then(install).catch(() => setRows((r) => r ?? []));
 
     const close = subscribe(
       '/watch/stream',
@@ -171,16 +167,37 @@ export function Board() {
             <option value="problems">{L('Sự cố lên đầu', 'Problems first')}</option>
           </select>
           <span className="muted watch-total" data-testid="watch-total">
-            {rows
-              ? `${visible.length} / ${all.length}`
-              : loading
-                ? `${L('Đang tải', 'Loading')} ${loading.loaded} / ${loading.total}…`
-                : L('Đang tải…', 'Loading…')}
+            {rows ? `${visible.length} / ${all.length}` : L('Đang tải…', 'Loading…')}
           </span>
         </div>
         <VirtualList rows={visible} />
       </Card>
+      <PausedMonitors />
     </>
+  );
+}
+
+/** Paused monitors are not checked, so not on the live list: listed here to be found and resumed. */
+function PausedMonitors() {
+  const L = useL();
+  const [items, setItems] = useState<{ id: string; name: string; type: string }[]>([]);
+  useEffect(() => {
+    apiGet<{ items: { id: string; name: string; type: string }[] }>('/watch/paused').then(
+      (r) => setItems(r.items),
+      () => undefined,
+    );
+  }, []);
+  if (!items.length) return null;
+  return (
+    <Card title={`${L('Tạm dừng theo dõi', 'Paused monitors')} (${items.length})`}>
+      <ul className="watch-paused" data-testid="watch-paused">
+        {items.slice(0, 200).map((m) => (
+          <li key={m.id}>
+            <Link to={`/watch/monitors/${encodeURIComponent(m.id)}`}>{m.name}</Link> <span className="muted">{m.type.toUpperCase()}</span>
+          </li>
+        ))}
+      </ul>
+    </Card>
   );
 }
 

@@ -195,22 +195,22 @@ export function formatDuration(ms: number, L: (vi: string, en: string) => string
   return `${Math.floor(hours / 24)} ${L('ngày', 'd')} ${hours % 24} ${L('giờ', 'h')}`;
 }
 
-const FIRST_PAGE = 1_000;
-const PAGE = 3_000;
+const PAGE = 2_500;
+const SPECULATIVE_PAGES = 4;
 type Page = { total: number; items: Row[] };
 
 /**
- * Every monitor's board row: a first page (the first screen and the total), then the rest in
- * parallel pages. `onPage` sees the rows so far, so the first screen shows before the last page.
+ * Every monitor's board row. The first four pages are asked for at once, before the total is
+ * known (a page past the end comes back empty and cheap): up to 10,000 monitors arrive in one
+ * round trip of parallel requests; beyond that the rest follow in parallel too.
  */
-export async function fetchBoardRows(onPage?: (rows: Row[], total: number) => void): Promise<Row[]> {
-  const first = await apiGet<Page>('/watch/monitors', { offset: 0, limit: FIRST_PAGE });
-  if (first.total <= first.items.length) return first.items;
-  onPage?.(first.items, first.total);
-  const offsets: number[] = [];
-  for (let offset = FIRST_PAGE; offset < first.total; offset += PAGE) offsets.push(offset);
-  const rest = await Promise.all(offsets.map((offset) => apiGet<Page>('/watch/monitors', { offset, limit: PAGE })));
-  return first.items.concat(...rest.map((page) => page.items));
+export async function fetchBoardRows(): Promise<Row[]> {
+  const page = (i: number) => apiGet<Page>('/watch/monitors', { offset: i * PAGE, limit: PAGE });
+  const first = await Promise.all(Array.from({ length: SPECULATIVE_PAGES }, (_, i) => page(i)));
+  const total = first[0]!.total;
+  const more = Math.max(0, Math.ceil(total / PAGE) - SPECULATIVE_PAGES);
+  const rest = await Promise.all(Array.from({ length: more }, (_, i) => page(SPECULATIVE_PAGES + i)));
+  return first.concat(rest).flatMap((p) => p.items);
 }
 
 /**
