@@ -144,6 +144,7 @@ describe('leaks page in Chromium', () => {
     await page.locator('[data-testid="census-chart"] canvas').first().waitFor();
     expect(await page.locator('[data-testid="census-rejected"]').textContent()).toMatch(/\d/);
     expect(await page.locator('[data-testid="census-domains"]').textContent()).toContain('lab.gov.vn');
+    expect(await page.locator('[data-testid="source-export-pdf"]').getAttribute('href')).toBe('/api/v1/leaks/accounts/export.pdf?source=Web+test');
     await page.locator('[data-testid="source-accounts-link"]').click();
     await expect.poll(() => page.url()).toContain('/leaks?source=Web%20test');
     await expect.poll(() => page.locator('[data-testid="leak-accounts"] tbody tr').count()).toBe(2);

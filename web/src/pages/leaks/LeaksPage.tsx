@@ -98,7 +98,7 @@ function Dashboard() {
       <div className="leak-grid">
         <Card title={t('progress')} className="leak-progress">
           <p className="muted leak-note">{t('progressNote')}</p>
-          {units.length ? <ProgressChart progress={units} /> : <p className="muted">{t('noAccounts')}</p>}
+          {units.length ? <ProgressChart progress={units} /> : <p className="muted">{t('noProgress')}</p>}
           <div className="table-wrap">
             <table className="table leak-compact" data-testid="leak-progress">
               <thead>

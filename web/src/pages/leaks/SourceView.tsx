@@ -2,6 +2,7 @@ import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Card, PageHeader, Stat } from '../../components/Card';
 import { Chart } from '../../components/Chart';
+import { apiUrl } from '../../api';
 import { Link } from '../../router';
 import { SeverityBadge, StateBadge } from './Badges';
 import { CATEGORIES, type FileCensus, formatBytes, formatDate, formatNumber, SEVERITIES, type SourceDetail, STATES, useResource } from './data';
@@ -42,7 +43,7 @@ export function SourceView({ id }: { id: string }) {
     [files, t],
   );
   if (error) return <p className="error">{error}</p>;
-  if (!source) return <p className="muted">…</p>;
+  if (!source) return <p className="muted">{t('common:loading')}</p>;
   const rejected = merge(files.map((f) => f.rejectedByReason));
   const skipped = merge(files.map((f) => f.skipped));
   const domains = merge(files.map((f) => f.domains)).slice(0, 15);
@@ -55,7 +56,20 @@ export function SourceView({ id }: { id: string }) {
       <Link to="/leaks" className="leak-back">
         {t('back')}
       </Link>
-      <PageHeader title={source.title} subtitle={source.title === source.name ? undefined : source.name} />
+      <PageHeader
+        title={source.title}
+        subtitle={source.title === source.name ? undefined : source.name}
+        actions={
+          <>
+            <a className="button" href={apiUrl('/leaks/accounts/export.xlsx', { source: source.name })} download>
+              {t('exportXlsx')}
+            </a>
+            <a className="button primary" href={apiUrl('/leaks/accounts/export.pdf', { source: source.name })} download data-testid="source-export-pdf">
+              {t('exportPdf')}
+            </a>
+          </>
+        }
+      />
       <div className="leak-stats">
         <Stat
           label={t('bytes')}
