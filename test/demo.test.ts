@@ -47,5 +47,15 @@ describe('vigil demo', () => {
     expect(login.status).toBe(200);
     const page = await fetch(demo.url);
     expect(await page.text()).toContain('<div id="root">');
+    // The roster runs over the holiday calendar: the demo's holiday is on now, someone is on shift.
+    const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+    const roster = (await (await fetch(`${demo.url}/api/v1/watch/roster`, { headers: { cookie } })).json()) as {
+      onDuty: { source: string; primary: { name: string } | string | null; holiday: string | null };
+      holidays: { name: string }[];
+    };
+    expect(roster.onDuty.source).toBe('rotation');
+    expect(roster.onDuty.primary).toBeTruthy();
+    expect(roster.onDuty.holiday).toBe('Đợt trực lễ (demo)');
+    expect(roster.holidays.map((h) => h.name)).toContain('Tết Dương lịch');
   });
 });

@@ -68,6 +68,11 @@ function durationsAsText(value: unknown, key = ''): unknown {
   return value;
 }
 
+/** YYYY-MM-DD of an instant in Vietnam (holiday dates are local dates). */
+function localDate(ms: number): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(ms));
+}
+
 /** The demo's vigil.yaml: the lab agency, with probes pointed at the lab (network section). */
 function demoConfig(lab: RunningLab, dataDir: string): VigilConfig {
   const base = lab.organisationConfig();
@@ -82,13 +87,18 @@ function demoConfig(lab: RunningLab, dataDir: string): VigilConfig {
         ...base.onCall,
         ...(names.length
           ? {
+              // The usual case: shifts only over the holiday calendar. The demo's own holiday
+              // began yesterday (local date), so someone is on shift now; after it, the fallback.
+              holidays: [
+                { name: 'Đợt trực lễ (demo)', from: localDate(now - 86_400_000), to: localDate(now + 6 * 86_400_000) },
+                { name: 'Tết Dương lịch', from: `${new Date(now).getUTCFullYear() + 1}-01-01`, to: `${new Date(now).getUTCFullYear() + 1}-01-01` },
+              ],
               rotation: {
-                start: new Date(now - 3_600_000).toISOString(),
-                end: new Date(now + 7 * 86_400_000).toISOString(),
                 shiftHours: 8,
                 primary: names,
                 secondary: names.length > 1 ? [...names.slice(1), names[0]] : [],
               },
+              fallback: { primary: names[0]!, ...(names.length > 1 ? { secondary: names[1]! } : {}) },
             }
           : {}),
         // Escalate quickly in the demo: to the secondary after 2 minutes, everyone after 4.
