@@ -22,7 +22,7 @@ export function censusChunk(plan: ScanPlan, acc: ScanAccumulator, view: ChunkVie
     acc.skip('header');
     s = nl < 0 ? limit : nl + 1;
   }
-  const table = plan.suffixTable();
+  const table = censusTables(plan);
   let lines = 0;
   let records = 0;
   let nextPct = -1;
@@ -85,45 +85,66 @@ export function censusChunk(plan: ScanPlan, acc: ScanAccumulator, view: ChunkVie
   acc.records += records;
 }
 
-const scratchSpan: AddressSpan = { start: 0, atStart: 0, domainStart: 0, end: 0 };
+/** Slots of the recent-domain cache (2^CACHE_BITS) and the longest domain it keeps. */
+const CACHE_BITS = 10;
+const CACHED_DOMAIN_BYTES = 64;
+const VALID = 1;
+const SPECIAL = 2;
+const INVALID = 3;
+
+/** Per plan: the suffix table (ScanPlan.suffixTable) and the recent-domain cache (raw bytes → folded state). */
+interface CensusTables {
+  keys: Int32Array;
+  hits: Uint8Array;
+  shift: number;
+  mask: number;
+  cache: { length: Int32Array; bytes: Uint8Array; state: Uint8Array; h1: Int32Array; h2: Int32Array };
+}
+
+const tablesOf = new WeakMap<ScanPlan, CensusTables>();
+
+function censusTables(plan: ScanPlan): CensusTables {
+  let tables = tablesOf.get(plan);
+  if (!tables) {
+    const slots = 1 << CACHE_BITS;
+    tables = {
+      ...plan.suffixTable(),
+      cache: {
+        length: new Int32Array(slots),
+        bytes: new Uint8Array(slots * CACHED_DOMAIN_BYTES),
+        state: new Uint8Array(slots),
+        h1: new Int32Array(slots),
+        h2: new Int32Array(slots),
+      },
+    };
+    tablesOf.set(plan, tables);
+  }
+  return tables;
+}
+
+/** Results of foldDomain (module variables: no object per address). */
+let foldedH1 = 0;
+let foldedH2 = 0;
+let foldedSpecial = false;
 
 /**
- * The address around the `@` at `at` in the line [s, e): validated exactly as bytes.ts addressAt,
- * hashed as hashAddressLanes (domain right to left, `@`, local part right to left), counted
- * (HyperLogLog, exact set) and, when a suffix of its domain is in the plan's suffix table,
- * classified exactly by ScanPlan.countSpecial. Returns -1 when there is no address at `at`, else
- * the address's end · 2 + 1 when it is one of the organisation's.
+ * Fold the domain [ds, end) right to left from the seeds (hashAddressLanes' first part), checking
+ * its top-level label (2+ letters after a dot) and, at each dot and at its start, whether the
+ * suffix folded so far is in the suffix table. False when it is no address's domain.
  */
-function censusAddress(
-  plan: ScanPlan,
-  acc: ScanAccumulator,
-  table: { keys: Int32Array; hits: Uint8Array; shift: number; mask: number },
-  buf: Buffer,
-  at: number,
-  s: number,
-  e: number,
-): number {
-  // Domain, rightwards: its extent (addressAt's rules: `@@` is one `@`, trailing dots/hyphens dropped).
-  let ds = at + 1;
-  while (ds < e && buf[ds] === 64) ds++;
-  let end = ds;
-  while (end < e && DOMAIN[buf[end]!] === 1) end++;
-  while (end > ds && (buf[end - 1] === 46 || buf[end - 1] === 45)) end--;
-  const length = end - ds;
-  if (length < 4 || length > 253 || buf[ds] === 46 || buf[ds] === 45) return -1;
-  // Its top-level label, right to left: 2+ letters.
+function foldDomain(table: CensusTables, buf: Buffer, ds: number, end: number): boolean {
   let h1 = HASH_SEED1;
   let h2 = HASH_SEED2;
   let i = end - 1;
   for (; i > ds; i--) {
     const c = LOWER[buf[i]!]!;
     if (c === 46) break;
-    if (c < 97 || c > 122) return -1;
+    if (c < 97 || c > 122) return false;
     h1 = Math.imul(h1 ^ c, HASH_MUL1);
     h2 = Math.imul(h2 ^ c, HASH_MUL2);
     h2 ^= h2 >>> 15;
   }
-  if (i <= ds || end - i - 1 < 2) return -1;
+  if (i <= ds || end - i - 1 < 2) return false;
   // The rest of the domain; at each dot the state is the hash of the suffix after it.
   const { keys, hits, shift, mask } = table;
   let special = false;
@@ -152,6 +173,68 @@ function censusAddress(
       }
       k = (k + 1) & mask;
     }
+  }
+  foldedH1 = h1;
+  foldedH2 = h2;
+  foldedSpecial = special;
+  return true;
+}
+
+const scratchSpan: AddressSpan = { start: 0, atStart: 0, domainStart: 0, end: 0 };
+
+/**
+ * The address around the `@` at `at` in the line [s, e): validated exactly as bytes.ts addressAt,
+ * hashed as hashAddressLanes (domain right to left, `@`, local part right to left), counted
+ * (HyperLogLog, exact set) and, when a suffix of its domain is in the plan's suffix table,
+ * classified exactly by ScanPlan.countSpecial. Returns -1 when there is no address at `at`, else
+ * the address's end · 2 + 1 when it is one of the organisation's.
+ */
+function censusAddress(plan: ScanPlan, acc: ScanAccumulator, table: CensusTables, buf: Buffer, at: number, s: number, e: number): number {
+  // Domain, rightwards: its extent (addressAt's rules: `@@` is one `@`, trailing dots/hyphens dropped).
+  let ds = at + 1;
+  while (ds < e && buf[ds] === 64) ds++;
+  let end = ds;
+  while (end < e && DOMAIN[buf[end]!] === 1) end++;
+  while (end > ds && (buf[end - 1] === 46 || buf[end - 1] === 45)) end--;
+  const length = end - ds;
+  if (length < 4 || length > 253 || buf[ds] === 46 || buf[ds] === 45) return -1;
+  // Seen lately? Most addresses of a dump share a few domains: comparing bytes is cheaper than folding them.
+  let h1 = HASH_SEED1;
+  let h2 = HASH_SEED2;
+  let special = false;
+  let slot = -1;
+  let cached = false;
+  const cache = table.cache;
+  if (length <= CACHED_DOMAIN_BYTES) {
+    slot = Math.imul(length ^ (buf[ds]! << 8) ^ (buf[ds + 1]! << 16) ^ (buf[end - 1]! << 24) ^ (buf[end - 3]! << 4), 0x9e3779b1) >>> (32 - CACHE_BITS);
+    if (cache.length[slot] === length) {
+      const base = slot * CACHED_DOMAIN_BYTES;
+      const bytes = cache.bytes;
+      let k = 0;
+      while (k < length && bytes[base + k] === buf[ds + k]) k++;
+      if (k === length) {
+        const state = cache.state[slot]!;
+        if (state === INVALID) return -1;
+        cached = true;
+        special = state === SPECIAL;
+        h1 = cache.h1[slot]!;
+        h2 = cache.h2[slot]!;
+      }
+    }
+  }
+  if (!cached) {
+    const folded = foldDomain(table, buf, ds, end);
+    if (slot >= 0) {
+      cache.length[slot] = length;
+      cache.bytes.set(buf.subarray(ds, end), slot * CACHED_DOMAIN_BYTES);
+      cache.state[slot] = folded ? (foldedSpecial ? SPECIAL : VALID) : INVALID;
+      cache.h1[slot] = foldedH1;
+      cache.h2[slot] = foldedH2;
+    }
+    if (!folded) return -1;
+    h1 = foldedH1;
+    h2 = foldedH2;
+    special = foldedSpecial;
   }
   h1 = Math.imul(h1 ^ 64, HASH_MUL1);
   h2 = Math.imul(h2 ^ 64, HASH_MUL2);
