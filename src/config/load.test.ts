@@ -43,6 +43,15 @@ describe('vigil.yaml', () => {
     expect(error.message).toContain('mail.domains.0');
   });
 
+  it('refuses a rotation that covers nothing (no start/end, no holidays) at load, with its line', () => {
+    const text = 'onCall:\n  people:\n    - name: An\n  rotation:\n    primary: [An]\n';
+    const error = errorOf(() => parseConfigText(text, 'vigil.yaml'));
+    expect(error.message).toMatch(/vigil\.yaml:5:\d+: onCall\.rotation/);
+    expect(error.message).toContain('covers nothing');
+    const withHolidays = parseConfigText(`${text}  holidays:\n    - { name: Tết, from: 2027-02-05, to: 2027-02-10 }\n`, 'vigil.yaml');
+    expect(withHolidays.onCall?.holidays?.[0]?.name).toBe('Tết');
+  });
+
   it('reports YAML syntax errors with a position', () => {
     const error = errorOf(() => parseConfigText('mail:\n  domains: [a\n', 'v.yaml'));
     expect(error.id).toBe('config.syntax');

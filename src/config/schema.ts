@@ -81,11 +81,17 @@ export const onCallPersonSchema = z.strictObject({
   telegramChatId: z.string().optional(),
 });
 
-export const onCallSchema = z.strictObject({
-  people: z.array(onCallPersonSchema).default([]),
-  /** Roster, escalation, alert rules and maintenance windows of the holiday watch (src/watch/config-schema.ts). */
-  ...onCallWatchFields,
-});
+export const onCallSchema = z
+  .strictObject({
+    people: z.array(onCallPersonSchema).default([]),
+    /** Roster, escalation, alert rules and maintenance windows of the holiday watch (src/watch/config-schema.ts). */
+    ...onCallWatchFields,
+  })
+  // Caught when vigil.yaml loads (with its line), not when the watch starts on a holiday night.
+  .refine((onCall) => !onCall.rotation || onCall.rotation.start !== undefined || onCall.holidays.length > 0, {
+    path: ['rotation'],
+    message: 'the rotation has no start/end and onCall.holidays is empty, so it covers nothing: add holidays (from/to) or a start and end',
+  });
 
 /**
  * How probes reach the organisation's hosts. Empty in production (the system resolver and trust
