@@ -1,11 +1,13 @@
 import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import type { Browser } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LoadedConfig } from '../src/config/load.js';
 import { configSchema } from '../src/config/schema.js';
 import { startWatchForServer } from '../src/http/routes/watch.js';
 import { collectPageErrors, type DashboardApp, launchBrowser, newPage, signIn, startDashboard } from './support/browser.js';
+
+type StorageState = Awaited<ReturnType<BrowserContext['storageState']>>;
 
 /**
  * The watch dashboard in Chromium against a real server: 10,000 monitors in a virtualised list,
@@ -16,8 +18,27 @@ let app: DashboardApp;
 let browser: Browser;
 let tcp: Server;
 let port = 0;
+const sessions = new Map<string, StorageState>();
+
+/** A fresh page signed in as `name` (signed in through the form once per user, then the session cookie is reused). */
+async function pageAs(name: string): Promise<Page> {
+  let state = sessions.get(name);
+  if (!state) {
+    const { context, page } = await newPage(browser);
+    await signIn(page, app.url, name);
+    state = await context.storageState();
+    sessions.set(name, state);
+    await context.close();
+  }
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'vi-VN', storageState: state });
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  return page;
+}
 
 const MONITORS = 10_001;
+/** expect.poll waits 1 s by default: too short for a page on a loaded 2-core machine. */
+const POLL = { timeout: 15_000 };
 const PRIMARY = 'Nguyễn Văn An';
 const SECONDARY = 'Trần Thị Bình';
 
@@ -103,18 +124,17 @@ describe('watch dashboard', () => {
     await page.locator('[data-testid="watch-list"]').evaluate((list) => {
       list.scrollTop = list.scrollHeight;
     });
-    await expect.poll(() => page.locator('.watch-row', { hasText: `Máy chủ dịch vụ ${MONITORS - 2}` }).count()).toBe(1);
+    await expect.poll(() => page.locator('.watch-row', { hasText: `Máy chủ dịch vụ ${MONITORS - 2}` }).count(), POLL).toBe(1);
     expect(await page.locator('.watch-row').count()).toBeLessThan(60);
     // Filtering by text narrows the list on the client.
     await page.locator('input[type="search"]').fill('thư điện tử');
-    await expect.poll(() => page.locator('[data-testid="watch-total"]').textContent()).toBe(`1 / ${MONITORS}`);
+    await expect.poll(() => page.locator('[data-testid="watch-total"]').textContent(), POLL).toBe(`1 / ${MONITORS}`);
     expect(errors).toEqual([]);
   }, 40_000);
 
   it('updates a row live when a service stops and comes back (no reload)', async () => {
-    const { page } = await newPage(browser);
+    const page = await pageAs('trucban');
     const errors = collectPageErrors(page);
-    await signIn(page, app.url, 'trucban');
     await page.goto(`${app.url}/watch`);
     await expect.poll(() => page.locator('[data-testid="watch-total"]').textContent(), { timeout: 15_000 }).toContain(`${MONITORS} / ${MONITORS}`);
     await page.evaluate(() => {
@@ -134,13 +154,12 @@ describe('watch dashboard', () => {
   }, 60_000);
 
   it('shows who is on duty, the next handover and the shifts over the holiday', async () => {
-    const { page } = await newPage(browser);
+    const page = await pageAs('trucban');
     const errors = collectPageErrors(page);
-    await signIn(page, app.url, 'trucban');
     await page.goto(`${app.url}/watch`);
-    await expect.poll(() => page.locator('[data-testid="watch-duty"]').textContent()).toContain(PRIMARY);
+    await expect.poll(() => page.locator('[data-testid="watch-duty"]').textContent(), POLL).toContain(PRIMARY);
     await page.locator('[data-testid="watch-duty"]').click();
-    await expect.poll(() => page.locator('[data-testid="watch-primary"]').textContent()).toBe(PRIMARY);
+    await expect.poll(() => page.locator('[data-testid="watch-primary"]').textContent(), POLL).toBe(PRIMARY);
     expect(await page.locator('[data-testid="watch-secondary"]').textContent()).toContain(SECONDARY);
     expect(await page.locator('[data-testid="watch-handover"]').textContent()).toMatch(/\d\d\/\d\d\/\d{4} \d\d:\d\d/);
     const roster = page.locator('[data-testid="watch-roster"]');
@@ -151,18 +170,17 @@ describe('watch dashboard', () => {
   }, 30_000);
 
   it('adds a note and a handover to the watch log from the page, and exports the log', async () => {
-    const { page } = await newPage(browser);
+    const page = await pageAs('trucban');
     const errors = collectPageErrors(page);
-    await signIn(page, app.url, 'trucban');
     await page.goto(`${app.url}/watch/log`);
     const note = `Đã kiểm tra phòng máy lúc ${new Date().toISOString().slice(11, 16)}`;
     await page.locator('[data-testid="watch-note-text"]').fill(note);
     await page.locator('[data-testid="watch-note-submit"]').click();
-    await expect.poll(() => page.locator('[data-testid="watch-log"]').textContent()).toContain(note);
+    await expect.poll(() => page.locator('[data-testid="watch-log"]').textContent(), POLL).toContain(note);
     await page.locator('select[aria-label="Loại ghi chép"]').selectOption('handover');
     await page.locator('[data-testid="watch-note-text"]').fill('Bàn giao: không có sự cố mở');
     await page.locator('[data-testid="watch-note-submit"]').click();
-    await expect.poll(() => page.locator('.watch-log-entry.kind-handover').textContent()).toContain('Bàn giao: không có sự cố mở');
+    await expect.poll(() => page.locator('.watch-log-entry.kind-handover').textContent(), POLL).toContain('Bàn giao: không có sự cố mở');
     // Stored, by the signed-in user, in the current shift.
     const log = (await (await page.request.get(`${app.url}/api/v1/watch/log`)).json()) as {
       items: { kind: string; actor: string; text: string; shift_id: string | null }[];
@@ -179,9 +197,8 @@ describe('watch dashboard', () => {
   }, 30_000);
 
   it('adds a monitor, edits it and pauses it from the page; the changes persist', async () => {
-    const { page } = await newPage(browser);
+    const page = await pageAs('chuyenvien');
     const errors = collectPageErrors(page);
-    await signIn(page, app.url, 'chuyenvien');
     await page.goto(`${app.url}/watch/roster`);
     await page.locator('[data-testid="watch-add"]').click();
     const form = page.locator('[data-testid="watch-monitor-form"]');
@@ -192,16 +209,16 @@ describe('watch dashboard', () => {
     await form.locator('input[name="port"]').fill(String(port));
     await form.locator('[data-testid="watch-monitor-save"]').click();
     await page.waitForURL(/\/watch\/monitors\/thu-nghiem$/);
-    await expect.poll(() => page.locator('[data-testid="watch-detail-name"]').textContent()).toBe('Máy chủ thử nghiệm');
+    await expect.poll(() => page.locator('[data-testid="watch-detail-name"]').textContent(), POLL).toBe('Máy chủ thử nghiệm');
 
     await page.locator('[data-testid="watch-edit"]').click();
     await form.locator('input[name="name"]').fill('Máy chủ thử nghiệm (đã sửa)');
     await form.locator('input[name="interval"]').fill('30s');
     await form.locator('input[name="unit"]').fill('Phòng CNTT');
     await form.locator('[data-testid="watch-monitor-save"]').click();
-    await expect.poll(() => page.locator('.notice').textContent()).toContain('Đã lưu');
+    await expect.poll(() => page.locator('.notice').textContent(), POLL).toContain('Đã lưu');
     await page.reload();
-    await expect.poll(() => page.locator('[data-testid="watch-detail-name"]').textContent()).toBe('Máy chủ thử nghiệm (đã sửa)');
+    await expect.poll(() => page.locator('[data-testid="watch-detail-name"]').textContent(), POLL).toBe('Máy chủ thử nghiệm (đã sửa)');
     const saved = (await (await page.request.get(`${app.url}/api/v1/watch/monitors/thu-nghiem`)).json()) as {
       name: string;
       enabled: boolean;
@@ -213,21 +230,21 @@ describe('watch dashboard', () => {
     expect(saved.config.tags.unit).toBe('Phòng CNTT');
 
     await page.locator('[data-testid="watch-pause"]').click();
-    await expect.poll(() => page.locator('[data-testid="watch-pause"]').textContent()).toBe('Tiếp tục');
+    await expect.poll(() => page.locator('[data-testid="watch-pause"]').textContent(), POLL).toBe('Tiếp tục');
     expect(((await (await page.request.get(`${app.url}/api/v1/watch/monitors/thu-nghiem`)).json()) as { enabled: boolean }).enabled).toBe(false);
     // Paused monitors leave the live list; the board lists them apart, to be found and resumed.
     await page.goto(`${app.url}/watch`);
     await page.locator('[data-testid="watch-paused"]').getByText('Máy chủ thử nghiệm (đã sửa)').click();
     await page.waitForURL(/\/watch\/monitors\/thu-nghiem$/);
-    await expect.poll(() => page.locator('[data-testid="watch-pause"]').textContent()).toBe('Tiếp tục');
+    await expect.poll(() => page.locator('[data-testid="watch-pause"]').textContent(), POLL).toBe('Tiếp tục');
     await page.locator('[data-testid="watch-pause"]').click();
-    await expect.poll(() => page.locator('[data-testid="watch-pause"]').textContent()).toBe('Tạm dừng');
+    await expect.poll(() => page.locator('[data-testid="watch-pause"]').textContent(), POLL).toBe('Tạm dừng');
     expect(((await (await page.request.get(`${app.url}/api/v1/watch/monitors/thu-nghiem`)).json()) as { enabled: boolean }).enabled).toBe(true);
 
     // A monitor of vigil.yaml is read-only here: no edit button, a pointer to the file instead.
     await page.goto(`${app.url}/watch/monitors/mail`);
-    await expect.poll(() => page.locator('[data-testid="watch-detail-name"]').textContent()).toBe('Máy chủ thư điện tử');
-    await expect.poll(() => page.locator('.watch-hint').count()).toBe(1);
+    await expect.poll(() => page.locator('[data-testid="watch-detail-name"]').textContent(), POLL).toBe('Máy chủ thư điện tử');
+    await expect.poll(() => page.locator('.watch-hint').count(), POLL).toBe(1);
     expect(await page.locator('[data-testid="watch-edit"]').count()).toBe(0);
     expect(errors).toEqual([]);
   }, 40_000);
