@@ -1,12 +1,14 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { sql } from 'kysely';
 import { VigilError } from '../../errors.js';
 import type { Store } from '../../store/store.js';
-import { type PasswordKind, SEVERITY_RANK, type Severity } from '../formats/password.js';
+import { type PasswordKind, SEVERITY_RANK } from '../formats/password.js';
 import type { LeakMatch } from '../scan/accumulator.js';
 import { expandPaths, type ScanResult, scanPaths } from '../scan/engine.js';
 import { StaffDirectory } from './staff.js';
+import { type AccountAppearance, type BatchContext, writeBatch } from './writer.js';
+
+export type { AccountAppearance } from './writer.js';
 
 export interface ImportOptions {
   source: string;
@@ -21,59 +23,77 @@ export interface ImportOptions {
   onProgress?: (done: number, total: number) => void;
   /** Accounts per transaction (default 50,000). */
   batchSize?: number;
-  /** Test hook: called after each committed batch (to simulate a crash between batches). */
+  /** Test hook: called after each committed batch with the file's accounts stored so far (to simulate a crash between batches). */
   afterBatch?: (file: string, committed: number) => void;
+}
+
+export interface ImportedFile {
+  path: string;
+  key: string;
+  /** Already imported into this source by an earlier run: nothing read or written. */
+  skipped: boolean;
+  /** The file's accounts (unique organisation addresses). */
+  accounts: number;
+  /** Accounts written by this run (fewer than `accounts` when it resumed). */
+  written: number;
+  /** An earlier run was cut off: this one continued from this byte (its checkpoint). */
+  resumedFromByte: number | null;
 }
 
 export interface ImportSummary {
   source: string;
   sourceId: string;
-  files: { path: string; key: string; skipped: boolean; accounts: number }[];
+  files: ImportedFile[];
   accounts: number;
+  written: number;
   newAccounts: number;
   reopened: number;
+  /** Some file continued from an earlier, interrupted run's checkpoint. */
+  resumed: boolean;
   durationMs: number;
+  /** Accounts written per second of writing (the store's part). */
   accountsPerSecond: number | null;
-}
-
-/** One account's strongest appearance in a source (what the store keeps). */
-interface AccountAppearance {
-  email: string;
-  orgDomain: string;
-  severity: Severity;
-  kind: PasswordKind;
-  mask: string | null;
-  fingerprint: string | null;
-  url: string | null;
-  offset: number;
+  /** Accounts written per second of the whole import (hashing, scan, writing). */
+  wholeAccountsPerSecond: number | null;
 }
 
 const KIND_RANK: Record<PasswordKind, number> = { none: 0, hash: 1, md5: 2, ntlm: 2, sha1: 3, sha256: 4, bcrypt: 5, plaintext: 6 };
 
-/** Fold a file's matches into one appearance per address: the strongest severity, then kind. */
+/**
+ * Fold a file's matches into one appearance per address: the strongest severity, then kind, then
+ * the earliest line; its offset is the address's first line in the file. Sorted by that offset
+ * (then address), so a batch is a prefix of the file and its last offset a checkpoint.
+ */
 export function strongestPerAccount(matches: LeakMatch[]): AccountAppearance[] {
-  const by = new Map<string, AccountAppearance>();
+  // One small record per address while folding; the appearance objects are built once at the end.
+  const by = new Map<string, { best: LeakMatch; score: number; first: number }>();
   for (const m of matches) {
+    const score = SEVERITY_RANK[m.severity] * 16 + KIND_RANK[m.passwordKind];
     const prev = by.get(m.email);
-    const stronger =
-      !prev ||
-      SEVERITY_RANK[m.severity] > SEVERITY_RANK[prev.severity] ||
-      (SEVERITY_RANK[m.severity] === SEVERITY_RANK[prev.severity] && KIND_RANK[m.passwordKind] > KIND_RANK[prev.kind]) ||
-      (SEVERITY_RANK[m.severity] === SEVERITY_RANK[prev.severity] && KIND_RANK[m.passwordKind] === KIND_RANK[prev.kind] && m.offset < prev.offset);
-    if (stronger) {
-      by.set(m.email, {
-        email: m.email,
-        orgDomain: m.orgDomain,
-        severity: m.severity,
-        kind: m.passwordKind,
-        mask: m.passwordMask,
-        fingerprint: m.fingerprint,
-        url: m.url,
-        offset: Math.min(m.offset, prev?.offset ?? m.offset),
-      });
+    if (!prev) {
+      by.set(m.email, { best: m, score, first: m.offset });
+      continue;
     }
+    if (score > prev.score || (score === prev.score && m.offset < prev.best.offset)) {
+      prev.best = m;
+      prev.score = score;
+    }
+    if (m.offset < prev.first) prev.first = m.offset;
   }
-  return [...by.values()].sort((a, b) => a.offset - b.offset || (a.email < b.email ? -1 : 1));
+  const out: AccountAppearance[] = [];
+  for (const { best: m, first } of by.values()) {
+    out.push({
+      email: m.email,
+      orgDomain: m.orgDomain,
+      severity: m.severity,
+      kind: m.passwordKind,
+      mask: m.passwordMask,
+      fingerprint: m.fingerprint,
+      url: m.url,
+      offset: first,
+    });
+  }
+  return out.sort((a, b) => a.offset - b.offset || (a.email < b.email ? -1 : a.email > b.email ? 1 : 0));
 }
 
 async function fileKey(path: string): Promise<{ key: string; size: number }> {
@@ -101,12 +121,31 @@ function dataClasses(appearances: AccountAppearance[]): { classes: string[]; ste
 
 const BATCH = 50_000;
 
+/** SQLite page cache while importing (KiB): the account and pair indexes stay in memory. */
+const IMPORT_CACHE_KIB = 64 * 1024;
+
+/**
+ * Cut the appearances (sorted by offset) into batches that never split one offset: then "every
+ * appearance that starts before byte N is committed" is exact, whatever the batch size of the
+ * run that resumes.
+ */
+function* batchesOf(appearances: AccountAppearance[], from: number, size: number): Generator<AccountAppearance[]> {
+  let i = from;
+  while (i < appearances.length) {
+    let end = Math.min(i + size, appearances.length);
+    while (end < appearances.length && appearances[end]!.offset === appearances[end - 1]!.offset) end++;
+    yield appearances.slice(i, end);
+    i = end;
+  }
+}
+
 /**
  * Import leak files into the store as a source and the organisation's accounts. Each file is
  * keyed by its SHA-256 and size: a file already imported into this source is skipped. Accounts
- * are written in batches with the file's byte offset as a checkpoint; every write is an
- * idempotent upsert (strongest appearance wins), so a run killed at any point and run again
- * ends with the same store as an uninterrupted one.
+ * are written in batches, each committed with the file's checkpoint (the byte up to which every
+ * appearance is stored). A run killed at any point and run again re-scans the file (the scan is
+ * deterministic), skips the appearances before the checkpoint and writes only the rest, so it
+ * ends with the same store as an uninterrupted run; the writes are idempotent besides.
  */
 export async function importLeaks(store: Store, paths: string[], options: ImportOptions): Promise<ImportSummary> {
   const started = performance.now();
@@ -116,6 +155,8 @@ export async function importLeaks(store: Store, paths: string[], options: Import
   if (options.breachDate && !/^\d{4}-\d{2}-\d{2}$/.test(options.breachDate)) {
     throw new VigilError('leaks.bad-date', `--breach-date must be YYYY-MM-DD, got "${options.breachDate}"`);
   }
+  const batchSize = options.batchSize ?? BATCH;
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new VigilError('leaks.bad-batch-size', `batch size must be a positive integer, got ${batchSize}`);
   const actor = options.actor ?? 'import';
   const now = (options.now ?? new Date()).toISOString();
   const staff = options.staff ?? StaffDirectory.empty();
@@ -127,52 +168,73 @@ export async function importLeaks(store: Store, paths: string[], options: Import
     sourceId: source.id,
     files: [],
     accounts: 0,
+    written: 0,
     newAccounts: 0,
     reopened: 0,
+    resumed: false,
     durationMs: 0,
     accountsPerSecond: null,
+    wholeAccountsPerSecond: null,
   };
   let writeMs = 0;
-  let written = 0;
-  for (const file of expandPaths(paths)) {
-    const { key, size } = await fileKey(file.path);
-    const done = await store.db.selectFrom('leak_files').selectAll().where('source_id', '=', source.id).where('file_key', '=', key).executeTakeFirst();
-    if (done?.completed_at) {
-      summary.files.push({ path: file.path, key, skipped: true, accounts: 0 });
-      continue;
+  const cacheBefore = store.sqlite?.pragma('cache_size', { simple: true }) as number | undefined;
+  if (store.sqlite && cacheBefore !== undefined && cacheBefore > -IMPORT_CACHE_KIB) store.sqlite.pragma(`cache_size = -${IMPORT_CACHE_KIB}`);
+  try {
+    for (const file of expandPaths(paths)) {
+      const { key, size } = await fileKey(file.path);
+      const done = await store.db.selectFrom('leak_files').selectAll().where('source_id', '=', source.id).where('file_key', '=', key).executeTakeFirst();
+      if (done?.completed_at) {
+        summary.files.push({ path: file.path, key, skipped: true, accounts: 0, written: 0, resumedFromByte: null });
+        continue;
+      }
+      if (!done) {
+        await store.db
+          .insertInto('leak_files')
+          .values({ source_id: source.id, file_key: key, path: file.path, size, checkpoint_offset: 0, completed_at: null })
+          .execute();
+      }
+      const checkpoint = Number(done?.checkpoint_offset ?? 0);
+      const result = await scanPaths([file.path], {
+        orgDomains: options.orgDomains,
+        census: true,
+        secret,
+        ...(options.workers !== undefined ? { workers: options.workers } : {}),
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      });
+      const appearances = strongestPerAccount(result.matches);
+      // Resume: the appearances before the checkpoint were committed by an earlier run.
+      let first = 0;
+      if (checkpoint > 0) while (first < appearances.length && appearances[first]!.offset < checkpoint) first++;
+      const ctx: BatchContext = { sourceId: source.id, seenAt, now, actor, staff, fileKey: key };
+      const t0 = performance.now();
+      let committed = first;
+      for (const batch of batchesOf(appearances, first, batchSize)) {
+        const counts = await writeBatch(store, ctx, batch, batch[batch.length - 1]!.offset + 1);
+        summary.newAccounts += counts.created;
+        summary.reopened += counts.reopened;
+        committed += batch.length;
+        options.afterBatch?.(file.path, committed);
+      }
+      writeMs += performance.now() - t0;
+      summary.written += appearances.length - first;
+      await finishFile(store, source.id, key, size, result, appearances, now);
+      summary.files.push({
+        path: file.path,
+        key,
+        skipped: false,
+        accounts: appearances.length,
+        written: appearances.length - first,
+        resumedFromByte: checkpoint > 0 ? checkpoint : null,
+      });
+      if (checkpoint > 0) summary.resumed = true;
+      summary.accounts += appearances.length;
     }
-    if (!done) {
-      await store.db
-        .insertInto('leak_files')
-        .values({ source_id: source.id, file_key: key, path: file.path, size, checkpoint_offset: 0, completed_at: null })
-        .execute();
-    }
-    const result = await scanPaths([file.path], {
-      orgDomains: options.orgDomains,
-      census: true,
-      secret,
-      ...(options.workers !== undefined ? { workers: options.workers } : {}),
-      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-    });
-    const appearances = strongestPerAccount(result.matches);
-    const t0 = performance.now();
-    const batchSize = options.batchSize ?? BATCH;
-    for (let i = 0; i < appearances.length; i += batchSize) {
-      const batch = appearances.slice(i, i + batchSize);
-      const checkpoint = batch[batch.length - 1]!.offset;
-      const counts = await writeBatch(store, source.id, seenAt, now, actor, staff, batch, key, checkpoint);
-      summary.newAccounts += counts.created;
-      summary.reopened += counts.reopened;
-      options.afterBatch?.(file.path, i + batch.length);
-    }
-    writeMs += performance.now() - t0;
-    written += appearances.length;
-    await finishFile(store, source.id, key, size, result, appearances, now);
-    summary.files.push({ path: file.path, key, skipped: false, accounts: appearances.length });
-    summary.accounts += appearances.length;
+  } finally {
+    if (store.sqlite && cacheBefore !== undefined) store.sqlite.pragma(`cache_size = ${cacheBefore}`);
   }
   summary.durationMs = Math.round(performance.now() - started);
-  summary.accountsPerSecond = written > 0 && writeMs > 0 ? Math.round(written / (writeMs / 1000)) : null;
+  summary.accountsPerSecond = summary.written > 0 && writeMs > 0 ? Math.round(summary.written / (writeMs / 1000)) : null;
+  summary.wholeAccountsPerSecond = summary.written > 0 && summary.durationMs > 0 ? Math.round(summary.written / (summary.durationMs / 1000)) : null;
   await store.audit(actor, 'leaks.import', source.name, {
     files: summary.files.map((f) => ({ key: f.key, skipped: f.skipped, accounts: f.accounts })),
     newAccounts: summary.newAccounts,
@@ -238,224 +300,4 @@ async function finishFile(store: Store, sourceId: string, key: string, size: num
       .where('file_key', '=', key)
       .execute();
   });
-}
-
-interface BatchCounts {
-  created: number;
-  reopened: number;
-}
-
-async function writeBatch(
-  store: Store,
-  sourceId: string,
-  seenAt: string,
-  now: string,
-  actor: string,
-  staff: StaffDirectory,
-  batch: AccountAppearance[],
-  fileKeyValue: string,
-  checkpoint: number,
-): Promise<BatchCounts> {
-  if (store.sqlite) return writeBatchSqlite(store, sourceId, seenAt, now, actor, staff, batch, fileKeyValue, checkpoint);
-  return writeBatchKysely(store, sourceId, seenAt, now, actor, staff, batch, fileKeyValue, checkpoint);
-}
-
-/** SQLite: prepared statements in one transaction (better-sqlite3 is synchronous; ~10× kysely here). */
-function writeBatchSqlite(
-  store: Store,
-  sourceId: string,
-  seenAt: string,
-  now: string,
-  actor: string,
-  staff: StaffDirectory,
-  batch: AccountAppearance[],
-  fileKeyValue: string,
-  checkpoint: number,
-): BatchCounts {
-  const db = store.sqlite!;
-  const insertPair = db.prepare(
-    `INSERT INTO leak_account_sources (email, source_id, severity, severity_rank, password_kind, password_mask, password_fingerprint, url, seen_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (email, source_id) DO UPDATE SET severity = excluded.severity, severity_rank = excluded.severity_rank,
-       password_kind = excluded.password_kind, password_mask = excluded.password_mask, password_fingerprint = excluded.password_fingerprint, url = excluded.url
-     WHERE excluded.severity_rank > leak_account_sources.severity_rank`,
-  );
-  const pairExists = db.prepare('SELECT 1 FROM leak_account_sources WHERE email = ? AND source_id = ?').pluck();
-  const getAccount = db.prepare('SELECT state, severity_rank, first_seen, last_seen FROM leak_accounts WHERE email = ?');
-  const insertAccount = db.prepare(
-    `INSERT INTO leak_accounts (email, org_domain, first_seen, last_seen, severity, severity_rank, password_kind, password_mask, password_fingerprint, state, state_changed_at, staff_name, staff_email, unit, assigned_unit)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'detected', ?, ?, ?, ?, ?)`,
-  );
-  const strengthen = db.prepare(
-    `UPDATE leak_accounts SET severity = ?, severity_rank = ?, password_kind = ?, password_mask = ?, password_fingerprint = ? WHERE email = ? AND severity_rank < ?`,
-  );
-  const widen = db.prepare(`UPDATE leak_accounts SET first_seen = min(first_seen, ?), last_seen = max(last_seen, ?) WHERE email = ?`);
-  const reopen = db.prepare(`UPDATE leak_accounts SET state = 'detected', state_changed_at = ? WHERE email = ?`);
-  const history = db.prepare('INSERT INTO leak_state_history (email, from_state, to_state, actor, at, note) VALUES (?, ?, ?, ?, ?, ?)');
-  const checkpointStmt = db.prepare('UPDATE leak_files SET checkpoint_offset = ? WHERE source_id = ? AND file_key = ?');
-  const counts: BatchCounts = { created: 0, reopened: 0 };
-  db.transaction(() => {
-    for (const a of batch) {
-      const rank = SEVERITY_RANK[a.severity];
-      const account = getAccount.get(a.email) as { state: string } | undefined;
-      // No account means no (account, source) pair either (foreign key): one lookup saved per new account.
-      const isNewPair = !account || pairExists.get(a.email, sourceId) === undefined;
-      if (!account) {
-        const person = staff.lookup(a.email);
-        insertAccount.run(
-          a.email,
-          a.orgDomain,
-          seenAt,
-          seenAt,
-          a.severity,
-          rank,
-          a.kind,
-          a.mask,
-          a.fingerprint,
-          now,
-          person?.fullName ?? null,
-          person?.email ?? null,
-          person?.unit ?? null,
-          person?.unit ?? null,
-        );
-        history.run(a.email, null, 'detected', actor, now, `source ${sourceId}`);
-        counts.created++;
-      } else {
-        strengthen.run(a.severity, rank, a.kind, a.mask, a.fingerprint, a.email, rank);
-        widen.run(seenAt, seenAt, a.email);
-        if (isNewPair && account.state === 'closed') {
-          reopen.run(now, a.email);
-          history.run(a.email, 'closed', 'detected', actor, now, `reopened: seen in a newer leak (source ${sourceId})`);
-          counts.reopened++;
-        }
-      }
-      insertPair.run(a.email, sourceId, a.severity, rank, a.kind, a.mask, a.fingerprint, a.url, seenAt);
-    }
-    checkpointStmt.run(checkpoint, sourceId, fileKeyValue);
-  })();
-  return counts;
-}
-
-/** PostgreSQL (and any kysely dialect): the same upserts in one transaction per batch. */
-async function writeBatchKysely(
-  store: Store,
-  sourceId: string,
-  seenAt: string,
-  now: string,
-  actor: string,
-  staff: StaffDirectory,
-  batch: AccountAppearance[],
-  fileKeyValue: string,
-  checkpoint: number,
-): Promise<BatchCounts> {
-  const counts: BatchCounts = { created: 0, reopened: 0 };
-  await store.db.transaction().execute(async (trx) => {
-    for (let i = 0; i < batch.length; i += 1000) {
-      const slice = batch.slice(i, i + 1000);
-      const emails = slice.map((a) => a.email);
-      const existing = new Map(
-        (await trx.selectFrom('leak_accounts').select(['email', 'state']).where('email', 'in', emails).execute()).map((r) => [r.email, r.state]),
-      );
-      const pairs = new Set(
-        (await trx.selectFrom('leak_account_sources').select('email').where('source_id', '=', sourceId).where('email', 'in', emails).execute()).map(
-          (r) => r.email,
-        ),
-      );
-      const fresh = slice.filter((a) => !existing.has(a.email));
-      if (fresh.length) {
-        await trx
-          .insertInto('leak_accounts')
-          .values(
-            fresh.map((a) => {
-              const person = staff.lookup(a.email);
-              return {
-                email: a.email,
-                org_domain: a.orgDomain,
-                first_seen: seenAt,
-                last_seen: seenAt,
-                severity: a.severity,
-                severity_rank: SEVERITY_RANK[a.severity],
-                password_kind: a.kind,
-                password_mask: a.mask,
-                password_fingerprint: a.fingerprint,
-                state: 'detected',
-                state_changed_at: now,
-                staff_name: person?.fullName ?? null,
-                staff_email: person?.email ?? null,
-                unit: person?.unit ?? null,
-                assigned_unit: person?.unit ?? null,
-              };
-            }),
-          )
-          .execute();
-        await trx
-          .insertInto('leak_state_history')
-          .values(fresh.map((a) => ({ email: a.email, from_state: null, to_state: 'detected', actor, at: now, note: `source ${sourceId}` })))
-          .execute();
-        counts.created += fresh.length;
-      }
-      for (const a of slice) {
-        const rank = SEVERITY_RANK[a.severity];
-        if (existing.has(a.email)) {
-          await trx
-            .updateTable('leak_accounts')
-            .set({ severity: a.severity, severity_rank: rank, password_kind: a.kind, password_mask: a.mask, password_fingerprint: a.fingerprint })
-            .where('email', '=', a.email)
-            .where('severity_rank', '<', rank)
-            .execute();
-          await trx
-            .updateTable('leak_accounts')
-            .set({ first_seen: sql`least(first_seen, ${seenAt})`, last_seen: sql`greatest(last_seen, ${seenAt})` })
-            .where('email', '=', a.email)
-            .execute();
-          if (!pairs.has(a.email) && existing.get(a.email) === 'closed') {
-            await trx.updateTable('leak_accounts').set({ state: 'detected', state_changed_at: now }).where('email', '=', a.email).execute();
-            await trx
-              .insertInto('leak_state_history')
-              .values({
-                email: a.email,
-                from_state: 'closed',
-                to_state: 'detected',
-                actor,
-                at: now,
-                note: `reopened: seen in a newer leak (source ${sourceId})`,
-              })
-              .execute();
-            counts.reopened++;
-          }
-        }
-      }
-      await trx
-        .insertInto('leak_account_sources')
-        .values(
-          slice.map((a) => ({
-            email: a.email,
-            source_id: sourceId,
-            severity: a.severity,
-            severity_rank: SEVERITY_RANK[a.severity],
-            password_kind: a.kind,
-            password_mask: a.mask,
-            password_fingerprint: a.fingerprint,
-            url: a.url,
-            seen_at: seenAt,
-          })),
-        )
-        .onConflict((oc) =>
-          oc
-            .columns(['email', 'source_id'])
-            .doUpdateSet((eb) => ({
-              severity: eb.ref('excluded.severity'),
-              severity_rank: eb.ref('excluded.severity_rank'),
-              password_kind: eb.ref('excluded.password_kind'),
-              password_mask: eb.ref('excluded.password_mask'),
-              password_fingerprint: eb.ref('excluded.password_fingerprint'),
-              url: eb.ref('excluded.url'),
-            }))
-            .where('excluded.severity_rank', '>', (eb) => eb.ref('leak_account_sources.severity_rank')),
-        )
-        .execute();
-    }
-    await trx.updateTable('leak_files').set({ checkpoint_offset: checkpoint }).where('source_id', '=', sourceId).where('file_key', '=', fileKeyValue).execute();
-  });
-  return counts;
 }
