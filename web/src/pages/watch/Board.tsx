@@ -57,20 +57,31 @@ export function Board() {
       apply();
     };
 
+    let streamBroke = false;
     const prefetched = takePrefetchedRows();
     (prefetched ?? fetchBoardRows()).then(install).catch(() => setRows((r) => r ?? []));
 
     const close = subscribe(
       '/watch/stream',
       {
-        board: () => setLive(true),
+        board: () => {
+          setLive(true);
+          // Back after a broken stream: changes made meanwhile were not pushed, so reload the rows.
+          if (streamBroke) {
+            streamBroke = false;
+            fetchBoardRows().then(install, () => undefined);
+          }
+        },
         monitor: (data) => {
           const row = data as Row;
           pending.set(row.id, row);
           timer ??= setTimeout(apply, 100);
         },
       },
-      () => setLive(false),
+      () => {
+        streamBroke = true;
+        setLive(false);
+      },
     );
     return () => {
       cancelled = true;
