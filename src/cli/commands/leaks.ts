@@ -182,6 +182,13 @@ export const register: RegisterCommand = (program, ctx) => {
     .option('--title <title>', 'a longer title for the source')
     .option('--breach-date <date>', 'when the breach happened (YYYY-MM-DD)')
     .option('--workers <n>', 'worker threads (default: the cores)', (v) => Number.parseInt(v, 10))
+    // Hidden: accounts per transaction (tests make batches small to cut an import in the middle).
+    .addOption(
+      leaks
+        .createOption('--batch-size <n>', 'accounts per transaction')
+        .argParser((v) => Number.parseInt(v, 10))
+        .hideHelp(),
+    )
     .action(async (paths: string[], options: { source: string; title?: string; breachDate?: string; workers?: number }, command: Command) => {
       const loaded = await ctx.config(command);
       const { configPath, requireSection } = await import('../../config/load.js');
@@ -190,6 +197,7 @@ export const register: RegisterCommand = (program, ctx) => {
       const staff = loaded.config.staff ? loadStaffDirectory(configPath(loaded, loaded.config.staff.directory), mail.domains) : StaffDirectory.empty();
       const store = await ctx.store(command);
       const bar = progressBar('Nhập / import');
+      const { batchSize } = options as { batchSize?: number };
       let summary: Awaited<ReturnType<typeof importLeaks>>;
       try {
         summary = await (await importer()).importLeaks(store, paths, {
@@ -200,6 +208,7 @@ export const register: RegisterCommand = (program, ctx) => {
           staff,
           actor: process.env.USER ? `cli:${process.env.USER}` : 'cli',
           ...(options.workers !== undefined ? { workers: options.workers } : {}),
+          ...(batchSize !== undefined ? { batchSize } : {}),
           onProgress: bar.update,
         });
       } finally {
@@ -208,7 +217,10 @@ export const register: RegisterCommand = (program, ctx) => {
       ctx.print(command, summary, () =>
         [
           `Nguồn / source: ${summary.source}`,
-          ...summary.files.map((f) => `  ${f.path}: ${f.skipped ? 'đã nhập trước đó / already imported' : `${f.accounts} tài khoản / accounts`}`),
+          ...summary.files.map(
+            (f) =>
+              `  ${f.path}: ${f.skipped ? 'đã nhập trước đó / already imported' : `${f.accounts} tài khoản / accounts`}${f.resumedFromByte !== null ? ` — tiếp tục từ byte / resumed from byte ${f.resumedFromByte} (${f.accounts - f.written} đã lưu / already stored)` : ''}`,
+          ),
           `Tài khoản mới / new accounts: ${summary.newAccounts}   mở lại / reopened: ${summary.reopened}   (${summary.durationMs} ms${summary.accountsPerSecond ? `, ${summary.accountsPerSecond} accounts/s written` : ''})`,
         ].join('\n'),
       );
