@@ -20,7 +20,10 @@ export interface ScanOptions {
   census: boolean;
   /** Installation secret for password fingerprints (import); scan leaves it out. */
   secret?: Buffer;
-  /** Worker threads for plain files (default: the cores, at most 4; 0 = this thread only). */
+  /**
+   * Worker threads for plain files besides this thread, which scans too (default: the cores less
+   * one, at most 3, at least 1 for inputs over 4 chunks; 0 = this thread only).
+   */
   workers?: number;
   chunkBytes?: number;
   maxLineBytes?: number;
@@ -109,7 +112,7 @@ export async function scanPaths(paths: string[], options: ScanOptions): Promise<
   };
 
   // Workers start first, so their start-up (a thread, its modules) overlaps the format detection below.
-  const workerCount = options.workers ?? (totalBytes > 4 * chunkBytes ? Math.min(4, availableParallelism()) : 0);
+  const workerCount = options.workers ?? (totalBytes > 4 * chunkBytes ? Math.max(1, Math.min(4, availableParallelism()) - 1) : 0);
   const pool = workerCount > 0 ? new WorkerPool(settings, workerCount, progress) : undefined;
   try {
     const tasks: PlainTask[] = [];
@@ -139,12 +142,21 @@ export async function scanPaths(paths: string[], options: ScanOptions): Promise<
       } else streamed.push({ path: file.path, size: file.size, container, encoding });
     }
     const snapshots = pool?.run(tasks);
-    if (!pool) {
-      const buf = Buffer.allocUnsafe(plainTaskBufferBytes(settings.maxLineBytes));
-      for (const task of tasks) {
-        scanPlainTask(plan, acc, task, buf);
-        progress(task.length);
+    // This thread takes tasks too, from the same counter: it is ready now, while the workers are
+    // still starting (a thread and its modules), and it would otherwise wait idle for them.
+    const buf = Buffer.allocUnsafe(plainTaskBufferBytes(settings.maxLineBytes));
+    const fds = new Map<string, number>();
+    let next = 0;
+    const claim = () => (pool ? pool.claim() : next++);
+    try {
+      for (let i = claim(); i < tasks.length; i = claim()) {
+        scanPlainTask(plan, acc, tasks[i]!, buf, fds);
+        progress(tasks[i]!.length);
+        // Let worker messages (progress, failures) through between tasks.
+        if (pool) await new Promise((resolveTurn) => setImmediate(resolveTurn));
       }
+    } finally {
+      for (const fd of fds.values()) closeSync(fd);
     }
     if (streamed.length > 0) {
       const { scanStreamedFile } = await import('./streamed.js');
@@ -234,6 +246,11 @@ class WorkerPool {
     );
     // A worker that fails before run() is awaited must not be an unhandled rejection.
     for (const p of this.snapshots) p.catch(() => {});
+  }
+
+  /** The next task index for the calling thread (shared with the workers). */
+  claim(): number {
+    return Atomics.add(this.claimed, 0, 1);
   }
 
   /** Hand every worker the task list; resolves with each worker's counts. */
