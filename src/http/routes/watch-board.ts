@@ -1,12 +1,48 @@
 import { z } from 'zod';
 import { defineRoutes } from '../route.js';
+import { watchRuntime } from './watch.js';
 
 /**
  * Dashboard helpers for the watch board that the main watch API (watch.ts) does not cover:
- * paused monitors are not loaded into the running watch, so the board's list (which reads the
- * running watch) cannot show them; this lists them so they can be found and resumed.
+ *
+ * - `GET /watch/board`: the board's rows as arrays of the few fields the list shows — about half
+ *   the bytes of `GET /watch/monitors` (no keys, no tags object, no measured/changedAt), so 10,000
+ *   monitors cost the server and the browser half the JSON work on the dashboard's first screen.
+ * - `GET /watch/paused`: paused monitors are not loaded into the running watch, so the board's
+ *   list cannot show them; this lists them so they can be found and resumed.
  */
+const BOARD_COLUMNS = ['id', 'name', 'type', 'status', 'detail', 'responseMs', 'checkedAt', 'unit'] as const;
+
 export const watchBoardRoutes = defineRoutes((r) => {
+  r.get({
+    url: '/watch/board',
+    role: 'viewer',
+    summary: 'Board rows, compact: `columns` names the fields of each row array (paged like /watch/monitors)',
+    tags: ['watch'],
+    query: z.object({
+      offset: z.coerce.number().int().min(0).default(0),
+      limit: z.coerce.number().int().min(1).max(10_000).default(2_500),
+    }),
+    handler: async ({ services, query }) => {
+      const watch = await watchRuntime(services);
+      const monitors = watch.service.list();
+      const rows = monitors.slice(query.offset, query.offset + query.limit).map((m) => {
+        const state = watch.service.state(m.id);
+        return [
+          m.id,
+          m.config.name,
+          m.config.type,
+          state.reported,
+          state.detail,
+          state.responseMs,
+          state.checkedAt ? new Date(state.checkedAt).toISOString() : null,
+          m.config.tags?.unit ?? null,
+        ];
+      });
+      return { columns: BOARD_COLUMNS, total: monitors.length, offset: query.offset, rows };
+    },
+  });
+
   r.get({
     url: '/watch/paused',
     role: 'viewer',

@@ -197,7 +197,25 @@ export function formatDuration(ms: number, L: (vi: string, en: string) => string
 
 const PAGE = 2_500;
 const SPECULATIVE_PAGES = 4;
-type Page = { total: number; items: Row[] };
+/** GET /watch/board: rows as arrays, `columns` naming their fields (half the JSON of /watch/monitors). */
+type BoardPage = { columns: string[]; total: number; rows: unknown[][] };
+
+function toRows(page: BoardPage): Row[] {
+  const at = (name: string) => page.columns.indexOf(name);
+  const [id, name, type, status, detail, responseMs, checkedAt, unit] = ['id', 'name', 'type', 'status', 'detail', 'responseMs', 'checkedAt', 'unit'].map(
+    at,
+  ) as number[];
+  return page.rows.map((r) => ({
+    id: r[id!] as string,
+    name: r[name!] as string,
+    type: r[type!] as string,
+    status: r[status!] as MonitorStatus,
+    detail: (r[detail!] as string) ?? '',
+    responseMs: (r[responseMs!] as number | null) ?? null,
+    checkedAt: (r[checkedAt!] as string | null) ?? null,
+    tags: unit! >= 0 && r[unit!] ? { unit: r[unit!] as string } : undefined,
+  }));
+}
 
 /**
  * Every monitor's board row. The first four pages are asked for at once, before the total is
@@ -205,12 +223,12 @@ type Page = { total: number; items: Row[] };
  * round trip of parallel requests; beyond that the rest follow in parallel too.
  */
 export async function fetchBoardRows(): Promise<Row[]> {
-  const page = (i: number) => apiGet<Page>('/watch/monitors', { offset: i * PAGE, limit: PAGE });
+  const page = (i: number) => apiGet<BoardPage>('/watch/board', { offset: i * PAGE, limit: PAGE });
   const first = await Promise.all(Array.from({ length: SPECULATIVE_PAGES }, (_, i) => page(i)));
   const total = first[0]!.total;
   const more = Math.max(0, Math.ceil(total / PAGE) - SPECULATIVE_PAGES);
   const rest = await Promise.all(Array.from({ length: more }, (_, i) => page(SPECULATIVE_PAGES + i)));
-  return first.concat(rest).flatMap((p) => p.items);
+  return first.concat(rest).flatMap(toRows);
 }
 
 /**
