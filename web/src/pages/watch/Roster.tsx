@@ -98,6 +98,8 @@ export function RosterView() {
   const L = useL();
   const { roster, error } = useRoster();
   const [showPast, setShowPast] = useState(false);
+  // A season of 6-hour shifts is hundreds of rows: two weeks at a time.
+  const [dayLimit, setDayLimit] = useState(14);
   const [now, setNow] = useState(Date.now());
   useEffect(() => {
     const timer = setInterval(() => setNow(Date.now()), 30_000);
@@ -252,7 +254,7 @@ export function RosterView() {
                 </tr>
               </thead>
               <tbody>
-                {days.map(([day, shifts]) => {
+                {days.slice(0, dayLimit).map(([day, shifts]) => {
                   const holidayName = shifts.find((s) => s.holiday)?.holiday ?? holidayOf(day, holidays)?.name;
                   const weekday = timeParts(shifts[0]!.start)?.weekday ?? 0;
                   return shifts.map((shift, i) => {
@@ -283,6 +285,11 @@ export function RosterView() {
                 })}
               </tbody>
             </table>
+            {days.length > dayLimit ? (
+              <button type="button" className="button small watch-more" onClick={() => setDayLimit((n) => n + 14)}>
+                {L('Hiện thêm 14 ngày', 'Show 14 more days')} ({days.length - dayLimit})
+              </button>
+            ) : null}
           </div>
         )}
       </Card>
