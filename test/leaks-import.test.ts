@@ -106,6 +106,7 @@ describe.each(testDialects())('leak import on %s', (dialect) => {
     const clean = await openTestStore(dialect);
     try {
       let batches = 0;
+      let stored = 0;
       await expect(
         importLeaks(crashed.store, [dump], {
           source: 'S',
@@ -113,14 +114,24 @@ describe.each(testDialects())('leak import on %s', (dialect) => {
           now: NOW,
           workers: 0,
           batchSize: 3,
-          afterBatch: () => {
+          afterBatch: (_file, committed) => {
+            stored = committed;
             if (++batches === 2) throw new Error('simulated crash');
           },
         }),
       ).rejects.toThrow('simulated crash');
       const partial = await crashed.store.db.selectFrom('leak_files').selectAll().execute();
-      expect(partial.some((f) => f.completed_at === null && f.checkpoint_offset > 0)).toBe(true);
-      await importLeaks(crashed.store, [dump], { source: 'S', orgDomains: ORG, now: NOW, workers: 0, batchSize: 3 });
+      const cut = partial.find((f) => f.completed_at === null && f.checkpoint_offset > 0)!;
+      expect(cut).toBeDefined();
+      // Run again with another batch size: it continues from the checkpoint, the committed batches are not written again.
+      const resumed = await importLeaks(crashed.store, [dump], { source: 'S', orgDomains: ORG, now: NOW, workers: 0, batchSize: 5 });
+      expect(resumed.resumed).toBe(true);
+      const again = resumed.files.find((f) => f.resumedFromByte !== null)!;
+      expect(again.resumedFromByte).toBe(Number(cut.checkpoint_offset));
+      expect(again.accounts - again.written).toBe(stored);
+      // One "detected" history row per account: nothing was written twice.
+      const history = await crashed.store.db.selectFrom('leak_state_history').select('email').execute();
+      expect(history.length).toBe(new Set(history.map((h) => h.email)).size);
       await importLeaks(clean.store, [dump], { source: 'S', orgDomains: ORG, now: NOW, workers: 0 });
       expect(await snapshot(crashed.store)).toEqual(await snapshot(clean.store));
     } finally {
