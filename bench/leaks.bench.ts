@@ -131,7 +131,7 @@ export default async function leaksBench(): Promise<void> {
     const summary = await importLeaks(store, [file], { source: 'bench', orgDomains: [DOMAIN], workers: 0 });
     await store.close();
     console.log(
-      `import into SQLite: ${summary.accounts} accounts, ${summary.accountsPerSecond} accounts/s written (whole import incl. scan ${summary.durationMs} ms)`,
+      `import into SQLite: ${summary.accounts} accounts, ${summary.accountsPerSecond} accounts/s written (goal ≥ 100,000); whole import incl. hashing and scan ${summary.durationMs} ms = ${summary.wholeAccountsPerSecond} accounts/s`,
     );
   } finally {
     rmSync(work, { recursive: true, force: true });
