@@ -5,6 +5,7 @@ import { AuthContext } from './auth';
 import { adoptUserLanguage } from './i18n';
 import { Layout } from './layout/Layout';
 import { LoginPage } from './pages/LoginPage';
+import { preloadPage } from './pages/registry';
 import { RouterProvider } from './router';
 
 type State = { phase: 'loading' } | { phase: 'signed-out' } | { phase: 'signed-in'; user: Me } | { phase: 'error'; message: string };
@@ -15,6 +16,8 @@ export function App() {
 
   const check = useCallback(() => {
     setState({ phase: 'loading' });
+    // The page's chunk loads while we ask who the user is, so a signed-in first visit renders without a fallback.
+    void preloadPage(window.location.pathname);
     fetchMe()
       .then((session) => {
         if (session) adoptUserLanguage(session.user.locale);
@@ -30,6 +33,7 @@ export function App() {
   }, [check]);
 
   const onLogin = (session: Session) => {
+    void preloadPage(window.location.pathname);
     adoptUserLanguage(session.user.locale);
     setState({ phase: 'signed-in', user: session.user });
   };
