@@ -13,6 +13,9 @@ import { type RunningWatch, startWatch } from '../../watch/start.js';
 import { defineRoutes, download, serverSentEvents } from '../route.js';
 import type { HttpServices } from '../services.js';
 
+/** Least time between two `board` (counts) events on the live stream. */
+const BOARD_COUNTS_EVERY_MS = 500;
+
 /**
  * The watch's API: monitors (CRUD, paged for 10,000), live board over SSE, history, defacement
  * diff and evidence, alerts and acknowledgement (dashboard or signed link), roster, watch log and
@@ -489,16 +492,27 @@ export const watchRoutes = defineRoutes((r) => {
     handler: async (context) => {
       const watch = await watchRuntime(context.services);
       return serverSentEvents(context, async (events) => {
-        events.send('board', { counts: watch.service.summary(), total: watch.service.list().length });
+        const sendBoard = () => events.send('board', { counts: watch.service.summary(), total: watch.service.list().length });
+        sendBoard();
+        // The counts walk every monitor: at most one `board` event per half second, however many
+        // monitors change (10,000 heartbeats starting at once made ~300 events a second).
+        let boardTimer: NodeJS.Timeout | undefined;
+        const scheduleBoard = () => {
+          boardTimer ??= setTimeout(() => {
+            boardTimer = undefined;
+            sendBoard();
+          }, BOARD_COUNTS_EVERY_MS);
+        };
         // Only changes are pushed: a result that leaves the reported status and detail unchanged is not news.
         const listener = (event: WatchEvent) => {
           if (event.type === 'result' && !event.transition) return;
           events.send('monitor', boardRow(watch, event.monitor.id));
-          events.send('board', { counts: watch.service.summary(), total: watch.service.list().length });
+          scheduleBoard();
         };
         watch.service.events.on('watch', listener);
         await events.closed;
         watch.service.events.off('watch', listener);
+        clearTimeout(boardTimer);
       });
     },
   });
