@@ -89,7 +89,7 @@ export class LaneMap {
 
   constructor(capacity = 1 << 12) {
     let n = 1;
-    while (n < capacity * 2) n <<= 1;
+    while (n * 3 < capacity * 4) n <<= 1;
     this.keysA = new Int32Array(n);
     this.keysB = new Int32Array(n);
     this.vals = new Uint32Array(n);
@@ -119,7 +119,8 @@ export class LaneMap {
     this.vals[i] = value;
     if (fresh) {
       this.size++;
-      if (this.size * 2 > this.mask) this.grow();
+      // Up to 3/4 full: it is probed only for special addresses, and it grows with their number.
+      if (this.size * 4 > this.mask * 3) this.grow();
     }
     return fresh;
   }
