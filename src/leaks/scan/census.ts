@@ -150,34 +150,22 @@ function foldDomain(table: CensusTables, buf: Buffer, ds: number, end: number): 
   let special = false;
   for (; i >= ds; i--) {
     const c = LOWER[buf[i]!]!;
-    if (c === 46 && !special) {
-      let k = Math.imul(h1, 0x9e3779b1) >>> shift;
-      while (hits[k] !== 0) {
-        if (keys[k] === h1) {
-          special = true;
-          break;
-        }
-        k = (k + 1) & mask;
-      }
-    }
+    if (c === 46 && !special) special = inSuffixTable(keys, hits, shift, mask, h1);
     h1 = Math.imul(h1 ^ c, HASH_MUL1);
     h2 = Math.imul(h2 ^ c, HASH_MUL2);
     h2 ^= h2 >>> 15;
   }
-  if (!special) {
-    let k = Math.imul(h1, 0x9e3779b1) >>> shift;
-    while (hits[k] !== 0) {
-      if (keys[k] === h1) {
-        special = true;
-        break;
-      }
-      k = (k + 1) & mask;
-    }
-  }
+  if (!special) special = inSuffixTable(keys, hits, shift, mask, h1);
   foldedH1 = h1;
   foldedH2 = h2;
   foldedSpecial = special;
   return true;
+}
+
+/** Is the folded suffix state `h1` one of the suffix table's (open addressing, linear probing)? Small enough for V8 to inline. */
+function inSuffixTable(keys: Int32Array, hits: Uint8Array, shift: number, mask: number, h1: number): boolean {
+  for (let k = Math.imul(h1, 0x9e3779b1) >>> shift; hits[k] !== 0; k = (k + 1) & mask) if (keys[k] === h1) return true;
+  return false;
 }
 
 const scratchSpan: AddressSpan = { start: 0, atStart: 0, domainStart: 0, end: 0 };

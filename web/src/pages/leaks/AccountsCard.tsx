@@ -128,50 +128,17 @@ export function AccountsCard({
     >
       <fieldset className="leak-filters">
         <legend className="visually-hidden">{t('filters')}</legend>
-        <label className="field">
-          {t('state')}
-          <select value={filter.state ?? ''} onChange={(e) => set('state', e.target.value)} data-testid="filter-state">
-            <option value="">{t('all')}</option>
-            {STATES.map((s) => (
-              <option key={s} value={s}>
-                {t(`states.${s}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          {t('unit')}
-          <select value={filter.unit ?? ''} onChange={(e) => set('unit', e.target.value)} data-testid="filter-unit">
-            <option value="">{t('all')}</option>
-            {units.map((u) => (
-              <option key={u} value={u}>
-                {u}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          {t('severity')}
-          <select value={filter.severity ?? ''} onChange={(e) => set('severity', e.target.value)} data-testid="filter-severity">
-            <option value="">{t('all')}</option>
-            {SEVERITIES.map((s) => (
-              <option key={s} value={s}>
-                {t(`severities.${s}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          {t('source')}
-          <select value={filter.source ?? ''} onChange={(e) => set('source', e.target.value)} data-testid="filter-source">
-            <option value="">{t('all')}</option>
-            {sources.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FilterSelect name="state" label={t('state')} all={t('all')} filter={filter} onChange={set} options={STATES.map((s) => [s, t(`states.${s}`)])} />
+        <FilterSelect name="unit" label={t('unit')} all={t('all')} filter={filter} onChange={set} options={units.map((u) => [u, u])} />
+        <FilterSelect
+          name="severity"
+          label={t('severity')}
+          all={t('all')}
+          filter={filter}
+          onChange={set}
+          options={SEVERITIES.map((s) => [s, t(`severities.${s}`)])}
+        />
+        <FilterSelect name="source" label={t('source')} all={t('all')} filter={filter} onChange={set} options={sources.map((s) => [s, s])} />
         <label className="field leak-search">
           {t('search')}
           <input type="search" value={search} onChange={(e) => setSearch(e.target.value)} data-testid="filter-search" />
@@ -311,5 +278,30 @@ export function AccountsCard({
         </nav>
       ) : null}
     </Card>
+  );
+}
+
+/** One filter of the accounts list: a labelled select whose empty choice means "all". */
+function FilterSelect(props: {
+  name: keyof AccountFilter;
+  label: string;
+  all: string;
+  filter: AccountFilter;
+  options: [value: string, text: string][];
+  onChange: (key: keyof AccountFilter, value: string) => void;
+}) {
+  const { name, label, all, filter, options, onChange } = props;
+  return (
+    <label className="field">
+      {label}
+      <select value={filter[name] ?? ''} onChange={(e) => onChange(name, e.target.value)} data-testid={`filter-${name}`}>
+        <option value="">{all}</option>
+        {options.map(([value, text]) => (
+          <option key={value} value={value}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
