@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { isLoopback } from '../src/cli/commands/serve.js';
 import { main } from '../src/cli/program.js';
-import { repoRoot, runVigil } from './support/cli.js';
+import { repoRoot, runVigil, vigilNodeArgs } from './support/cli.js';
 
 /**
  * Run the CLI in this process (each child process pays several seconds of start-up), capturing
@@ -74,24 +74,10 @@ describe('vigil user and token', () => {
   }, 120_000);
 
   it('serve prints its URL, answers with the CLI-made token, and stops cleanly on SIGTERM', async () => {
-    const child = spawn(
-      process.execPath,
-      [
-        join(repoRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
-        join(repoRoot, 'src', 'cli', 'main.ts'),
-        '--data',
-        dataDir,
-        '--json',
-        'serve',
-        '--port',
-        '0',
-        '--no-watch',
-      ],
-      {
-        cwd: repoRoot,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    const child = spawn(process.execPath, vigilNodeArgs(['--data', dataDir, '--json', 'serve', '--port', '0', '--no-watch']), {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stderr.on('data', (chunk) => (stderr += chunk));

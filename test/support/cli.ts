@@ -1,10 +1,20 @@
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const tsxCli = join(repoRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+const tsxLoader = pathToFileURL(join(repoRoot, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
 const mainTs = join(repoRoot, 'src', 'cli', 'main.ts');
+
+/**
+ * Node arguments that run the CLI from source in ONE process, tsx loaded in-process. Not the
+ * tsx command: it runs the CLI as its child and relays a signal only if the child confirms it
+ * within 30 ms, else SIGKILLs it and exits 143 — on a loaded 2-core CI machine a clean SIGTERM
+ * shutdown of `vigil serve` failed that way.
+ */
+export function vigilNodeArgs(args: string[]): string[] {
+  return ['--import', tsxLoader, mainTs, ...args];
+}
 
 export interface CliResult {
   code: number | null;
@@ -18,7 +28,7 @@ export interface CliResult {
  */
 export function runVigil(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [tsxCli, mainTs, ...args], {
+    const child = spawn(process.execPath, vigilNodeArgs(args), {
       cwd: options.cwd ?? repoRoot,
       env: { ...process.env, NO_COLOR: '1', ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
