@@ -1,6 +1,6 @@
-import { type FormEvent, useCallback, useEffect, useMemo, useState } from 'react';
+import { type FormEvent, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, apiDelete, apiGet, apiPatch, apiPost, type Role } from '../../api';
+import { ApiError, apiDelete, apiPatch, apiPost, type Role } from '../../api';
 import { Card, PageHeader } from '../../components/Card';
 import { Chart } from '../../components/Chart';
 import { StatusBadge } from '../../components/StatusBadge';
@@ -9,6 +9,7 @@ import { registerMessages } from '../../i18n';
 import { useQuery, useRoute } from '../../router';
 import type { PageProps } from '../types';
 import { messages } from './messages';
+import { useResource } from '../../useResource';
 
 registerMessages('admin', messages);
 
@@ -40,23 +41,6 @@ interface AuditEntry {
 
 function formatTime(iso: string, language: string): string {
   return new Date(iso).toLocaleString(language === 'en' ? 'en-GB' : 'vi-VN', { dateStyle: 'short', timeStyle: 'short' });
-}
-
-/** Load a resource; `reload()` fetches it again. */
-function useResource<T>(path: string, query?: Record<string, string | number>) {
-  const [data, setData] = useState<T | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const key = JSON.stringify(query ?? {});
-  const reload = useCallback(() => {
-    apiGet<T>(path, JSON.parse(key))
-      .then((value) => {
-        setData(value);
-        setError(null);
-      })
-      .catch((failure: Error) => setError(failure.message));
-  }, [path, key]);
-  useEffect(reload, [reload]);
-  return { data, error, reload };
 }
 
 function ErrorLine({ error }: { error: string | null }) {

@@ -1,6 +1,3 @@
-import { useCallback, useEffect, useState } from 'react';
-import { apiGet } from '../../api';
-
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'info' | 'error';
 
 export interface Category {
@@ -79,27 +76,7 @@ export interface TrendPoint {
   grade: string;
 }
 
-/** Load a resource; `reload()` fetches it again. `path` null = nothing to load yet. */
-export function useResource<T>(path: string | null, query?: Record<string, string | number | undefined>) {
-  const [data, setData] = useState<T | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const key = JSON.stringify(query ?? {});
-  const reload = useCallback(() => {
-    if (!path) return;
-    const controller = new AbortController();
-    apiGet<T>(path, JSON.parse(key), controller.signal)
-      .then((value) => {
-        setData(value);
-        setError(null);
-      })
-      .catch((e: Error) => {
-        if (e.name !== 'AbortError') setError(e.message);
-      });
-    return () => controller.abort();
-  }, [path, key]);
-  useEffect(() => reload(), [reload]);
-  return { data, error, reload };
-}
+export { useResource } from '../../useResource';
 
 export function formatTime(iso: string, language: string): string {
   return new Date(iso).toLocaleString(language === 'en' ? 'en-GB' : 'vi-VN', { dateStyle: 'short', timeStyle: 'short' });

@@ -1,6 +1,3 @@
-import { useCallback, useEffect, useState } from 'react';
-import { apiGet } from '../../api';
-
 export const STATES = ['detected', 'notified', 'reset_requested', 'remediated', 'dismissed', 'confirmed_compromised', 'closed'] as const;
 export const SEVERITIES = ['stealer', 'plaintext', 'hashed', 'address'] as const;
 export const SEVERITY_RANK: Record<string, number> = { address: 0, hashed: 1, plaintext: 2, stealer: 3 };
@@ -88,27 +85,7 @@ export function unitOf(a: Account): string {
   return a.assignedUnit ?? a.unit ?? '(chưa gán / unassigned)';
 }
 
-/** GET a resource; `reload()` fetches again (after a triage action). */
-export function useResource<T>(path: string | null, query?: Record<string, string | undefined>) {
-  const [data, setData] = useState<T | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const key = JSON.stringify(query ?? {});
-  const reload = useCallback(() => {
-    if (!path) return;
-    const controller = new AbortController();
-    apiGet<T>(path, JSON.parse(key), controller.signal)
-      .then((value) => {
-        setData(value);
-        setError(null);
-      })
-      .catch((e: Error) => {
-        if (e.name !== 'AbortError') setError(e.message);
-      });
-    return () => controller.abort();
-  }, [path, key]);
-  useEffect(() => reload(), [reload]);
-  return { data, error, reload };
-}
+export { useResource } from '../../useResource';
 
 export function formatNumber(n: number | null | undefined, language: string): string {
   return n === null || n === undefined ? '—' : n.toLocaleString(language === 'en' ? 'en-GB' : 'vi-VN');
