@@ -83,6 +83,11 @@ describe('defacement diff view', () => {
         timeout: 15_000,
       })
       .toEqual([true, true]);
+    // The header and the board say so too: the HTTP status alone is "up" for a defaced page.
+    expect(await page.locator('[data-testid="watch-detail-defacement"]').textContent()).toContain('Nghi bị thay đổi giao diện');
+    await page.goto(`${app.url}/watch`);
+    await expect.poll(() => page.locator('[data-testid="watch-row-defacement"]').count(), { timeout: 15_000 }).toBe(1);
+    expect(await page.locator('.watch-row', { has: page.locator('[data-testid="watch-row-defacement"]') }).textContent()).toContain('Cổng thông tin Sở');
     expect(errors).toEqual([]);
   }, 120_000);
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineRoutes } from '../route.js';
-import { watchRuntime } from './watch.js';
+import { defacementLevelOf, watchRuntime } from './watch.js';
 
 /**
  * Dashboard helpers for the watch board that the main watch API (watch.ts) does not cover:
@@ -11,7 +11,7 @@ import { watchRuntime } from './watch.js';
  * - `GET /watch/paused`: paused monitors are not loaded into the running watch, so the board's
  *   list cannot show them; this lists them so they can be found and resumed.
  */
-const BOARD_COLUMNS = ['id', 'name', 'type', 'status', 'detail', 'responseMs', 'checkedAt', 'unit'] as const;
+const BOARD_COLUMNS = ['id', 'name', 'type', 'status', 'detail', 'responseMs', 'checkedAt', 'unit', 'defacement'] as const;
 
 export const watchBoardRoutes = defineRoutes((r) => {
   r.get({
@@ -37,6 +37,7 @@ export const watchBoardRoutes = defineRoutes((r) => {
           state.responseMs,
           state.checkedAt ? new Date(state.checkedAt).toISOString() : null,
           m.config.tags?.unit ?? null,
+          defacementLevelOf(state.memory),
         ];
       });
       return { columns: BOARD_COLUMNS, total: monitors.length, offset: query.offset, rows };

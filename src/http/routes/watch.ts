@@ -64,6 +64,8 @@ const monitorDetailSchema = z.object({
   measured: reportedStatus,
   detail: z.string(),
   checkedAt: z.string().nullable(),
+  /** Level of the page's open defacement finding (defacement, warning, change), or null. */
+  defacement: z.string().nullable(),
   /** Heartbeat monitors: the path their job calls (POST, with an API token). */
   heartbeatPath: z.string().optional(),
   createdAt: z.string(),
@@ -117,6 +119,7 @@ function monitorDetail(watch: RunningWatch, entry: CatalogEntry): z.input<typeof
     measured: state.status,
     detail: state.detail,
     checkedAt: state.checkedAt ? new Date(state.checkedAt).toISOString() : null,
+    defacement: defacementLevelOf(state.memory),
     ...(token ? { heartbeatPath: `/api/v1/watch/heartbeat/${token}` } : {}),
     createdAt: entry.createdAt,
     updatedAt: entry.updatedAt,
@@ -144,7 +147,14 @@ function boardRow(watch: RunningWatch, id: string) {
     responseMs: state.responseMs,
     checkedAt: state.checkedAt ? new Date(state.checkedAt).toISOString() : null,
     changedAt: state.changedAt ? new Date(state.changedAt).toISOString() : null,
+    defacement: defacementLevelOf(state.memory),
   };
+}
+
+/** The open defacement finding's level of a page (`defacement`, `warning`, `change`), or null: the HTTP status alone says "up" for a defaced page. */
+export function defacementLevelOf(memory: Record<string, unknown> | undefined): string | null {
+  const level = memory?.defacementLevel;
+  return typeof level === 'string' ? level : null;
 }
 
 export const watchRoutes = defineRoutes((r) => {

@@ -2,7 +2,19 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { apiGet, subscribe } from '../../api';
 import { Card } from '../../components/Card';
 import { Link, navigate } from '../../router';
-import { boardCache, fetchBoardRows, formatTime, type MonitorStatus, type Row, STATUS_LABEL, STATUS_RANK, statusTone, takePrefetchedRows, useL } from './data';
+import {
+  boardCache,
+  fetchBoardRows,
+  formatTime,
+  LEVEL_LABEL,
+  type MonitorStatus,
+  type Row,
+  STATUS_LABEL,
+  STATUS_RANK,
+  statusTone,
+  takePrefetchedRows,
+  useL,
+} from './data';
 import { DutyStrip } from './Roster';
 
 /**
@@ -254,6 +266,11 @@ function VirtualList({ rows }: { rows: Row[] }) {
             <span className="watch-row-name" title={row.name}>
               {row.name}
               {row.enabled === false ? <span className="muted"> · {L('tạm dừng', 'paused')}</span> : null}
+              {row.defacement && LEVEL_LABEL[row.defacement] ? (
+                <span className={`badge badge-${LEVEL_LABEL[row.defacement]![2]} watch-row-deface`} data-testid="watch-row-defacement">
+                  {L(LEVEL_LABEL[row.defacement]![0], LEVEL_LABEL[row.defacement]![1])}
+                </span>
+              ) : null}
             </span>
             <span className="watch-row-type">{row.type.toUpperCase()}</span>
             <span className="watch-row-detail muted" title={row.detail}>

@@ -4,7 +4,7 @@ import { useAuth } from '../../auth';
 import { Card } from '../../components/Card';
 import { Chart } from '../../components/Chart';
 import { Link, navigate } from '../../router';
-import { type Alert, boardCache, formatTime, type MonitorInfo, type Row, STATUS_LABEL, statusTone, useL } from './data';
+import { type Alert, boardCache, formatTime, LEVEL_LABEL, type MonitorInfo, type Row, STATUS_LABEL, statusTone, useL } from './data';
 import { type MonitorSpec, MonitorForm } from './MonitorForm';
 
 interface Uptime {
@@ -60,6 +60,7 @@ async function loadMonitor(id: string): Promise<{ row: Row | null; info: Monitor
         detail: info.detail,
         responseMs: listed?.responseMs ?? null,
         checkedAt: info.checkedAt,
+        defacement: info.defacement ?? listed?.defacement ?? null,
       }
     : listed;
   return { row, info };
@@ -152,6 +153,11 @@ export function MonitorDetail({ id }: { id: string }) {
             {row ? <span className={`badge badge-${statusTone(row.status)}`}>{L(...(STATUS_LABEL[row.status] ?? [row.status, row.status]))}</span> : null}
             <span data-testid="watch-detail-name">{row?.name ?? id}</span>
             {paused ? <span className="badge badge-unknown">{L('Tạm dừng', 'Paused')}</span> : null}
+            {row?.defacement && LEVEL_LABEL[row.defacement] ? (
+              <span className={`badge badge-${LEVEL_LABEL[row.defacement]![2]}`} data-testid="watch-detail-defacement">
+                {L(LEVEL_LABEL[row.defacement]![0], LEVEL_LABEL[row.defacement]![1])}
+              </span>
+            ) : null}
           </span>
         }
         actions={
@@ -353,12 +359,6 @@ function keyed(blocks: string[]): [string, string][] {
     return [`${n}:${block}`, block];
   });
 }
-
-const LEVEL_LABEL: Record<string, [string, string, string]> = {
-  defacement: ['Nghi bị thay đổi giao diện (deface)', 'Likely defacement', 'fail'],
-  warning: ['Dấu hiệu tấn công', 'Defacer artefacts', 'warn'],
-  change: ['Nội dung thay đổi lớn', 'Large change', 'info'],
-};
 
 /** Before/after: the baseline's text with removed blocks struck, the page at alert time with added blocks marked, both screenshots. */
 function DefacementView({

@@ -18,6 +18,8 @@ export interface Row {
   responseMs: number | null;
   checkedAt: string | null;
   changedAt?: string | null;
+  /** Level of the page's open defacement finding (defacement, warning, change), or null. */
+  defacement?: string | null;
 }
 
 export interface Shift {
@@ -81,6 +83,7 @@ export interface MonitorInfo {
   status: MonitorStatus;
   detail: string;
   checkedAt: string | null;
+  defacement?: string | null;
   heartbeatPath?: string;
   createdAt?: string;
   updatedAt?: string;
@@ -107,6 +110,13 @@ export interface Alert {
   resolved_at: string | null;
   escalation_step?: number;
 }
+
+/** Defacement levels: Vietnamese, English, badge tone. */
+export const LEVEL_LABEL: Record<string, [string, string, string]> = {
+  defacement: ['Nghi bị thay đổi giao diện (deface)', 'Likely defacement', 'fail'],
+  warning: ['Dấu hiệu tấn công', 'Defacer artefacts', 'warn'],
+  change: ['Nội dung thay đổi lớn', 'Large change', 'info'],
+};
 
 export const STATUS_LABEL: Record<MonitorStatus, [string, string]> = {
   up: ['Hoạt động', 'Up'],
@@ -202,9 +212,17 @@ type BoardPage = { columns: string[]; total: number; rows: unknown[][] };
 
 function toRows(page: BoardPage): Row[] {
   const at = (name: string) => page.columns.indexOf(name);
-  const [id, name, type, status, detail, responseMs, checkedAt, unit] = ['id', 'name', 'type', 'status', 'detail', 'responseMs', 'checkedAt', 'unit'].map(
-    at,
-  ) as number[];
+  const [id, name, type, status, detail, responseMs, checkedAt, unit, defacement] = [
+    'id',
+    'name',
+    'type',
+    'status',
+    'detail',
+    'responseMs',
+    'checkedAt',
+    'unit',
+    'defacement',
+  ].map(at) as number[];
   return page.rows.map((r) => ({
     id: r[id!] as string,
     name: r[name!] as string,
@@ -214,6 +232,7 @@ function toRows(page: BoardPage): Row[] {
     responseMs: (r[responseMs!] as number | null) ?? null,
     checkedAt: (r[checkedAt!] as string | null) ?? null,
     tags: unit! >= 0 && r[unit!] ? { unit: r[unit!] as string } : undefined,
+    defacement: defacement! >= 0 ? ((r[defacement!] as string | null) ?? null) : null,
   }));
 }
 
