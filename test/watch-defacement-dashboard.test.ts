@@ -54,10 +54,26 @@ describe('defacement diff view', () => {
     await signIn(page, app.url, 'trucban');
     await page.goto(`${app.url}/watch/monitors/portal`);
     // Baseline first (learnt from several fetches), with no finding on the untouched page.
-    await expect.poll(() => page.locator('[data-testid="watch-detail"]').textContent(), { timeout: 30_000 }).toMatch(/Mẫu gốc lấy lúc/);
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          return page.locator('[data-testid="watch-detail"]').textContent();
+        },
+        { timeout: 45_000, interval: 1_000 },
+      )
+      .toMatch(/Mẫu gốc lấy lúc \d/);
     expect(await page.locator('[data-testid="watch-defacement"]').count()).toBe(0);
 
+    // A second tab on the board: the defacement must reach it live (server-sent events, no reload).
+    const board = await page.context().newPage();
+    await board.goto(`${app.url}/watch`);
+    await expect.poll(() => board.locator('.watch-row').count(), { timeout: 15_000 }).toBe(1);
+    expect(await board.locator('[data-testid="watch-row-defacement"]').count()).toBe(0);
+
     defaced = true;
+    await expect.poll(() => board.locator('[data-testid="watch-row-defacement"]').count(), { timeout: 45_000 }).toBe(1);
+    expect(await board.locator('.watch-row').textContent()).toContain('Cổng thông tin Sở');
     await expect
       .poll(
         async () => {
@@ -83,11 +99,8 @@ describe('defacement diff view', () => {
         timeout: 15_000,
       })
       .toEqual([true, true]);
-    // The header and the board say so too: the HTTP status alone is "up" for a defaced page.
+    // The header says so too: the HTTP status alone is "up" for a defaced page.
     expect(await page.locator('[data-testid="watch-detail-defacement"]').textContent()).toContain('Nghi bị thay đổi giao diện');
-    await page.goto(`${app.url}/watch`);
-    await expect.poll(() => page.locator('[data-testid="watch-row-defacement"]').count(), { timeout: 15_000 }).toBe(1);
-    expect(await page.locator('.watch-row', { has: page.locator('[data-testid="watch-row-defacement"]') }).textContent()).toContain('Cổng thông tin Sở');
     expect(errors).toEqual([]);
   }, 120_000);
 });

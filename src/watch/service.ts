@@ -187,6 +187,7 @@ export class WatchService {
     const { verdict, http } = await checkMonitor(monitor.config, this.probe, before.memory, monitor.createdAt);
     const now = this.now();
     let defacement: DefacementReport | null = null;
+    let defacementEvent: WatchEvent | undefined;
     let baselineTaken = false;
     let memory = verdict.memory ?? before.memory;
     // Content checks may fail (keyword gone) exactly when a page is defaced: inspect every page that answered.
@@ -198,13 +199,13 @@ export class WatchService {
         const previousLevel = (before.memory?.defacementLevel as string | null | undefined) ?? null;
         memory = { ...(memory ?? {}), defacementLevel: defacement?.level ?? null };
         if ((defacement?.level ?? null) !== previousLevel) {
-          this.emit({
+          defacementEvent = {
             type: 'event',
             monitor,
             kind: defacement ? 'defacement' : 'defacement-cleared',
             summary: defacement ? `${defacement.level}: ${defacement.reasons.join('; ')}` : 'page matches its baseline again',
             detail: defacement ?? undefined,
-          });
+          };
         }
       } catch (error) {
         verdict.detail += ` · defacement check failed: ${(error as Error).message}`;
@@ -212,6 +213,8 @@ export class WatchService {
     }
     const { state, transition } = applyVerdict(before, { ...verdict, memory }, monitor.config, now);
     this.states.set(monitor.id, state);
+    // Emitted once the state holds the new level, so listeners (the live board) read it.
+    if (defacementEvent) this.emit(defacementEvent);
     this.dirtyStates.add(monitor.id);
     this.pendingResults.push({
       monitor_id: monitor.id,
