@@ -10,7 +10,8 @@ import { startWatchForServer } from '../src/http/routes/watch.js';
 import { type RunningServer, startServer } from '../src/http/server.js';
 import { AuthService } from '../src/services/auth/auth-service.js';
 import { openTestStore, type TestStore } from '../src/store/testing.js';
-import { dejavuFontFile, watchLogPdf } from '../src/watch/oncall/export.js';
+import { dejavuFontFile } from '../src/reports/pdf.js';
+import { watchLogPdf } from '../src/watch/oncall/export.js';
 
 let testStore: TestStore;
 let server: RunningServer;

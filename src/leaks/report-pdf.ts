@@ -1,7 +1,6 @@
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import type { Content, TableCell, TDocumentDefinitions } from 'pdfmake/interfaces.js';
 import type { VigilConfig } from '../config/schema.js';
+import { renderPdf } from '../reports/pdf.js';
 import { type LeakReport, SEVERITIES, unitOf } from './report-model.js';
 import { LEAK_STATES, STATE_LABELS } from './triage/triage.js';
 
@@ -14,13 +13,6 @@ type OrganisationConfig = VigilConfig['organisation'];
  * Vietnamese letter. Passwords appear only as masks (`m*****3 (8)`); the store has nothing more.
  */
 
-const require = createRequire(import.meta.url);
-interface PdfKitDocument extends NodeJS.ReadableStream {
-  end(): void;
-}
-/** pdfmake 0.2's server-side printer (its bundled types describe 0.3's API, so declared here). */
-type PdfPrinterClass = new (fonts: Record<string, Record<string, string>>) => { createPdfKitDocument(doc: TDocumentDefinitions): PdfKitDocument };
-
 /** Rows in the accounts table; beyond it the report says how many more (the XLSX has them all). */
 export const PDF_ACCOUNT_LIMIT = 3000;
 
@@ -30,18 +22,6 @@ export const SEVERITY_VI: Record<string, string> = {
   hashed: 'Mật khẩu đã băm',
   address: 'Chỉ địa chỉ thư',
 };
-
-function fonts(): Record<string, Record<string, string>> {
-  const dir = join(dirname(require.resolve('dejavu-fonts-ttf/package.json')), 'ttf');
-  return {
-    DejaVuSans: {
-      normal: join(dir, 'DejaVuSans.ttf'),
-      bold: join(dir, 'DejaVuSans-Bold.ttf'),
-      italics: join(dir, 'DejaVuSans-Oblique.ttf'),
-      bolditalics: join(dir, 'DejaVuSans-BoldOblique.ttf'),
-    },
-  };
-}
 
 /** Wall-clock in Vietnam (UTC+7, no daylight saving): the report is read there. */
 function vnParts(iso: string): { d: string; m: string; y: number; hm: string } {
@@ -220,15 +200,6 @@ export function leakReportDefinition(report: LeakReport, organisation: Organisat
   };
 }
 
-export async function leakReportPdf(report: LeakReport, organisation: OrganisationConfig): Promise<Buffer> {
-  const PdfPrinter = require('pdfmake') as PdfPrinterClass;
-  const pdf = new PdfPrinter(fonts()).createPdfKitDocument(leakReportDefinition(report, organisation));
-  const chunks: Buffer[] = [];
-  const done = new Promise<Buffer>((resolve, reject) => {
-    pdf.on('data', (chunk: Buffer) => chunks.push(chunk));
-    pdf.on('end', () => resolve(Buffer.concat(chunks)));
-    pdf.on('error', reject);
-  });
-  pdf.end();
-  return done;
+export function leakReportPdf(report: LeakReport, organisation: OrganisationConfig): Promise<Buffer> {
+  return renderPdf(leakReportDefinition(report, organisation));
 }

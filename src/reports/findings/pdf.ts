@@ -1,38 +1,11 @@
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import type { Content, TDocumentDefinitions } from 'pdfmake/interfaces.js';
+import { renderPdf } from '../pdf.js';
 import { type FindingsReport, LABELS } from './model.js';
-
-const require = createRequire(import.meta.url);
-
-/** pdfmake 0.2's server-side printer (its bundled types describe 0.3's API, so declared here). */
-interface PdfKitDocument extends NodeJS.ReadableStream {
-  end(): void;
-}
-type PdfPrinterClass = new (fonts: Record<string, Record<string, string>>) => { createPdfKitDocument(doc: TDocumentDefinitions): PdfKitDocument };
-
-/**
- * DejaVu Sans from the dejavu-fonts-ttf package: it covers every Vietnamese letter with its
- * combining and precomposed marks (ầ, ặ, ữ, ỹ, Đ…), so the embedded subset renders all of them.
- */
-function dejavuFonts(): Record<string, Record<string, string>> {
-  const dir = join(dirname(require.resolve('dejavu-fonts-ttf/package.json')), 'ttf');
-  return {
-    DejaVuSans: {
-      normal: join(dir, 'DejaVuSans.ttf'),
-      bold: join(dir, 'DejaVuSans-Bold.ttf'),
-      italics: join(dir, 'DejaVuSans-Oblique.ttf'),
-      bolditalics: join(dir, 'DejaVuSans-BoldOblique.ttf'),
-    },
-  };
-}
 
 const STATUS_COLOR: Record<string, string> = { fail: '#b02a37', warn: '#997404', error: '#6f42c1', pass: '#146c43', info: '#0a58ca' };
 
 export async function findingsPdf(report: FindingsReport): Promise<Buffer> {
   const L = LABELS[report.locale];
-  const PdfPrinter = require('pdfmake') as PdfPrinterClass;
-  const printer = new PdfPrinter(dejavuFonts());
   const content: Content[] = [
     ...(report.organisation.parent ? [{ text: report.organisation.parent.toUpperCase(), style: 'small' } as Content] : []),
     { text: report.organisation.name, bold: true, margin: [0, 0, 0, 12] },
@@ -142,13 +115,5 @@ export async function findingsPdf(report: FindingsReport): Promise<Buffer> {
     },
     content,
   };
-  const pdf = printer.createPdfKitDocument(doc);
-  const chunks: Buffer[] = [];
-  const done = new Promise<Buffer>((resolve, reject) => {
-    pdf.on('data', (chunk: Buffer) => chunks.push(chunk));
-    pdf.on('end', () => resolve(Buffer.concat(chunks)));
-    pdf.on('error', reject);
-  });
-  pdf.end();
-  return done;
+  return renderPdf(doc);
 }

@@ -1,7 +1,6 @@
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import ExcelJS from 'exceljs';
-import type { Content, TDocumentDefinitions } from 'pdfmake/interfaces.js';
+import type { Content } from 'pdfmake/interfaces.js';
+import { renderPdf } from '../../reports/pdf.js';
 import type { WatchLogTable } from '../../store/schema.js';
 import type { Shift } from './roster.js';
 
@@ -10,12 +9,6 @@ import type { Shift } from './roster.js';
  * duty and every alert, acknowledgement, note and handover, in PDF (pdfmake with DejaVu Sans,
  * which has every Vietnamese letter) and XLSX.
  */
-const require = createRequire(import.meta.url);
-interface PdfKitDocument extends NodeJS.ReadableStream {
-  end(): void;
-}
-type PdfPrinterClass = new (fonts: Record<string, Record<string, string>>) => { createPdfKitDocument(doc: TDocumentDefinitions): PdfKitDocument };
-
 export type LogEntry = Pick<WatchLogTable, 'at' | 'shift_id' | 'kind' | 'actor' | 'text'>;
 
 export interface WatchLogReport {
@@ -38,11 +31,6 @@ export const KIND_VI: Record<string, string> = {
   handover: 'Bàn giao ca',
   event: 'Sự kiện',
 };
-
-export function dejavuFontFile(style: 'normal' | 'bold' = 'normal'): string {
-  const dir = join(dirname(require.resolve('dejavu-fonts-ttf/package.json')), 'ttf');
-  return join(dir, style === 'bold' ? 'DejaVuSans-Bold.ttf' : 'DejaVuSans.ttf');
-}
 
 /** Local time in Vietnam (UTC+7, no daylight saving) for a report read by Vietnamese staff. */
 export function vnTime(iso: string | number): string {
@@ -67,10 +55,6 @@ function groups(report: WatchLogReport): { title: string; entries: LogEntry[] }[
 }
 
 export async function watchLogPdf(report: WatchLogReport): Promise<Buffer> {
-  const PdfPrinter = require('pdfmake') as PdfPrinterClass;
-  const printer = new PdfPrinter({
-    DejaVuSans: { normal: dejavuFontFile(), bold: dejavuFontFile('bold'), italics: dejavuFontFile(), bolditalics: dejavuFontFile('bold') },
-  });
   const content: Content[] = [
     ...(report.parent ? [{ text: report.parent.toUpperCase(), fontSize: 9 } as Content] : []),
     { text: report.organisation, bold: true, margin: [0, 0, 0, 10] },
@@ -99,14 +83,7 @@ export async function watchLogPdf(report: WatchLogReport): Promise<Buffer> {
   }
   if (report.entries.length === 0) content.push({ text: 'Không có sự kiện nào trong khoảng thời gian này.', italics: true });
   content.push({ text: `Lập lúc ${vnTime(report.generatedAt)} bởi vigil.`, fontSize: 8, margin: [0, 14, 0, 0] });
-  const doc = printer.createPdfKitDocument({ content, defaultStyle: { font: 'DejaVuSans', fontSize: 10 }, pageSize: 'A4', pageMargins: [40, 40, 40, 40] });
-  const chunks: Buffer[] = [];
-  return new Promise((resolve, reject) => {
-    doc.on('data', (c: Buffer) => chunks.push(c));
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-    doc.end();
-  });
+  return renderPdf({ content, defaultStyle: { font: 'DejaVuSans', fontSize: 10 }, pageSize: 'A4', pageMargins: [40, 40, 40, 40] });
 }
 
 export async function watchLogXlsx(report: WatchLogReport): Promise<Buffer> {
