@@ -15,11 +15,15 @@ const COLUMNS: { key: keyof LeakMatch; header: string; width: number }[] = [
   { key: 'offset', header: 'Vị trí / offset', width: 12 },
 ];
 
+/** Neutralise a spreadsheet formula: an address, a mask or a URL from a leak may start with "=", "+", "-" or "@" ("=HYPERLINK(…)"). */
+export function neutraliseFormula(value: string | null | undefined): string {
+  const s = value ?? '';
+  return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+}
+
 function csvCell(value: unknown): string {
-  const s = value === null || value === undefined ? '' : String(value);
-  // Quote always; neutralise spreadsheet formulas (a leak may contain "=HYPERLINK(…)").
-  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-  return `"${safe.replace(/"/g, '""')}"`;
+  // Quote always.
+  return `"${neutraliseFormula(value === null || value === undefined ? '' : String(value)).replace(/"/g, '""')}"`;
 }
 
 /** Export matched accounts (masked passwords only) to CSV or XLSX, by the file's extension. */

@@ -1,13 +1,8 @@
 import ExcelJS from 'exceljs';
+import { neutraliseFormula as cell } from './export.js';
 import { type LeakReport, unitOf } from './report-model.js';
 import { SEVERITY_VI, vnDate } from './report-pdf.js';
 import { LEAK_STATES, STATE_LABELS } from './triage/triage.js';
-
-/** Neutralise spreadsheet formulas: an address or a mask from a leak may start with "=", "+", "-" or "@". */
-function cell(value: string | null): string {
-  const s = value ?? '';
-  return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-}
 
 /**
  * The dashboard's accounts (under its filters) as a workbook: accounts, per-unit progress and

@@ -72,19 +72,11 @@ export class ScanAccumulator {
     this.skipped[reason] = (this.skipped[reason] ?? 0) + n;
   }
 
-  addHash(hash: number): void {
-    this.hll.add(hash);
-    if (this.exact) {
-      this.exact.add(hash);
-      // Past the bound the exact set would grow with the input: keep only HyperLogLog.
-      if (this.exact.size > this.exactLimit) this.exact = null;
-    }
-  }
-
-  /** Same as addHash over the two finalised lanes (bytes.ts hashParts53). */
+  /** Count an address by its two finalised hash lanes (bytes.ts): HyperLogLog, and the exact set until its bound. */
   addLanes(a: number, b: number): void {
     this.hll.addLanes(a, b);
     const exact = this.exact;
+    // Past the bound the exact set would grow with the input: keep only HyperLogLog.
     if (exact?.addLanes(a, b) && exact.size > this.exactLimit) this.exact = null;
   }
 

@@ -17,22 +17,10 @@ export class HyperLogLog {
     this.registers = registers ?? new Uint8Array(this.m);
   }
 
-  /** `hash` is a 53-bit integer: the top 14 bits pick the register, the rest give the rank. */
-  add(hash: number): void {
-    const high = Math.floor(hash / 2097152); // upper 32 bits
-    const index = high >>> (32 - HLL_PRECISION);
-    // rank over the remaining 18 bits of `high` followed by the 21 low bits
-    const rest = ((high << HLL_PRECISION) >>> 0) | 0;
-    let rank: number;
-    if (rest !== 0) rank = Math.clz32(rest) + 1;
-    else {
-      const low = hash % 2097152;
-      rank = 32 - HLL_PRECISION + (low === 0 ? 22 : Math.clz32(low) - 11 + 1);
-    }
-    if (rank > this.registers[index]!) this.registers[index] = rank;
-  }
-
-  /** Same as add(hashParts53(a, b)) over two finalised lanes (bytes.ts), without building the double. */
+  /**
+   * Add the 53-bit hash hashParts53(a, b) given as its two finalised lanes (bytes.ts), without
+   * building the double: the top 14 bits pick the register, the rest give the rank.
+   */
   addLanes(a: number, b: number): void {
     const index = a >>> (32 - HLL_PRECISION);
     const rest = (a << HLL_PRECISION) | 0;
