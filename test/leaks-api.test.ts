@@ -78,12 +78,13 @@ describe('leaks API', () => {
     expect(sources.status).toBe(200);
     expect(sources.body.map((s) => s.name).sort()).toEqual(['API test', 'Generated']);
     expect(sources.body.find((s) => s.name === 'API test')).toMatchObject({ name: 'API test', orgCount: 2 });
-    const accounts = await api<{ email: string; severity: string; passwordMask: string }[]>(
+    const accounts = await api<{ total: number; accounts: { email: string; severity: string; passwordMask: string }[] }>(
       '/leaks/accounts?severity=plaintext&source=API%20test',
       tokens.viewer,
     );
-    expect(accounts.body.map((a) => a.email)).toEqual(['an@lab.gov.vn']);
-    expect(accounts.body[0]!.passwordMask).toBe('S*******3 (9)');
+    expect(accounts.body.total).toBe(1);
+    expect(accounts.body.accounts.map((a) => a.email)).toEqual(['an@lab.gov.vn']);
+    expect(accounts.body.accounts[0]!.passwordMask).toBe('S*******3 (9)');
     expect(JSON.stringify(accounts.body)).not.toContain('Secret123');
     const progress = await api<{ total: number }[]>('/leaks/progress', tokens.viewer);
     expect(progress.body.reduce((n, p) => n + p.total, 0)).toBe(2 + truth.org.size);
@@ -167,8 +168,9 @@ describe('leaks API', () => {
     });
     expect(moved.status).toBe(200);
     expect(moved.body.changed).toHaveLength(2);
-    const filtered = await api<unknown[]>('/leaks/accounts?state=reset_requested', tokens.viewer);
-    expect(filtered.body).toHaveLength(2);
+    const filtered = await api<{ total: number; accounts: unknown[] }>('/leaks/accounts?state=reset_requested', tokens.viewer);
+    expect(filtered.body.total).toBe(2);
+    expect(filtered.body.accounts).toHaveLength(2);
     const xlsx = await api<Buffer>('/leaks/accounts/export.xlsx', tokens.viewer);
     expect(xlsx.status).toBe(200);
     expect(xlsx.body.subarray(0, 2).toString()).toBe('PK');

@@ -4,7 +4,16 @@ import { readRange } from '../../leaks/passwords/pwned.js';
 import { buildLeakReport, listSources, sourceDetail } from '../../leaks/report-model.js';
 import { leakReportPdf } from '../../leaks/report-pdf.js';
 import { leakReportXlsx } from '../../leaks/report-xlsx.js';
-import { assignUnit, LEAK_STATES, listAccounts, setState, unitProgress } from '../../leaks/triage/triage.js';
+import {
+  ACCOUNT_PAGE_DEFAULT,
+  ACCOUNT_PAGE_MAX,
+  ACCOUNT_SORTS,
+  assignUnit,
+  LEAK_STATES,
+  pageAccounts,
+  setState,
+  unitProgress,
+} from '../../leaks/triage/triage.js';
 import { defineRoutes, download } from '../route.js';
 
 /**
@@ -17,6 +26,23 @@ const accountQuery = z.object({
   unit: z.string().max(200).optional(),
   severity: z.enum(['address', 'hashed', 'plaintext', 'stealer']).optional(),
   source: z.string().max(200).optional(),
+  text: z.string().max(200).optional().describe('part of the address or of the person’s name (case-insensitive)'),
+});
+
+const accountPageQuery = accountQuery.extend({
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(ACCOUNT_PAGE_MAX)
+    .default(ACCOUNT_PAGE_DEFAULT)
+    .describe(`accounts per page, 1–${ACCOUNT_PAGE_MAX} (default ${ACCOUNT_PAGE_DEFAULT}); out of bounds → 400 request.invalid`),
+  cursor: z.string().max(2000).optional().describe('nextCursor of the previous page (same filters, sort and order); a foreign cursor → 400 leaks.bad-cursor'),
+  sort: z
+    .enum(ACCOUNT_SORTS)
+    .default('severity')
+    .describe('severity (rank), state (lifecycle order), email, person (unit, then name), lastSeen; ties by address'),
+  order: z.enum(['asc', 'desc']).optional().describe('default desc for severity and lastSeen, asc otherwise'),
 });
 
 const sourceSummarySchema = z.object({
@@ -59,11 +85,28 @@ export const leaksRoutes = defineRoutes((r) => {
   r.get({
     url: '/leaks/accounts',
     role: 'viewer',
-    summary: 'Leaked accounts of the organisation (filter by state, unit, severity, source)',
+    summary: 'Leaked accounts of the organisation, one page at a time (filters, server-side sort, keyset cursor, total)',
+    description:
+      'Filters: state, unit (own or assigned), severity, source, text. `total` counts every account under the filters; ' +
+      '`accounts` is one page of at most `limit`, sorted by `sort`/`order` with the address breaking ties. Pass `nextCursor` ' +
+      'back as `cursor` (with the same filters, sort and order) for the next page; it is null on the last page. ' +
+      'Keyset paging: an account changing state between two requests never makes a page repeat or skip others.',
     tags: ['leaks'],
-    query: accountQuery,
-    response: z.array(accountSchema),
-    handler: async ({ services, query }) => listAccounts(services.store, query),
+    query: accountPageQuery,
+    response: z.object({
+      total: z.number(),
+      limit: z.number(),
+      sort: z.enum(ACCOUNT_SORTS),
+      order: z.enum(['asc', 'desc']),
+      nextCursor: z.string().nullable(),
+      accounts: z.array(accountSchema),
+    }),
+    handler: async ({ services, query }) => {
+      const { limit, cursor, sort, order: requested, ...filter } = query;
+      const order = requested ?? (sort === 'severity' || sort === 'lastSeen' ? 'desc' : 'asc');
+      const page = await pageAccounts(services.store, { filter, sort, descending: order === 'desc', limit, cursor });
+      return { total: page.total, limit, sort, order, nextCursor: page.nextCursor, accounts: page.accounts };
+    },
   });
 
   r.get({

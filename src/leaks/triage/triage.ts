@@ -1,4 +1,6 @@
+import { type RawBuilder, type Selectable, type SelectQueryBuilder, sql } from 'kysely';
 import { VigilError } from '../../errors.js';
+import type { Database, LeakAccountsTable } from '../../store/schema.js';
 import type { Store } from '../../store/store.js';
 
 /** The lifecycle of a leaked account (leak-intake.md, after Entra ID / Enzoic / SpyCloud). */
@@ -95,6 +97,8 @@ export interface AccountFilter {
   unit?: string;
   severity?: string;
   source?: string;
+  /** Part of the address or of the person's name (case-insensitive; on SQLite only ASCII letters fold case). */
+  text?: string;
   limit?: number;
 }
 
@@ -113,14 +117,28 @@ export interface AccountRow {
   sources: string[];
 }
 
-export async function listAccounts(store: Store, filter: AccountFilter = {}): Promise<AccountRow[]> {
-  let q = store.db.selectFrom('leak_accounts').selectAll();
-  if (filter.state) q = q.where('state', '=', filter.state);
-  if (filter.unit) q = q.where((eb) => eb.or([eb('unit', '=', filter.unit!), eb('assigned_unit', '=', filter.unit!)]));
-  if (filter.severity) q = q.where('severity', '=', filter.severity);
+/** The unit of an account that has none (the same label as the reports and the chart). */
+const UNASSIGNED_UNIT = '(chưa gán / unassigned)';
+
+type AccountQuery = SelectQueryBuilder<Database, 'leak_accounts', object>;
+
+/** LIKE pattern for "contains": the user's %, _ and \ are literal (ESCAPE '\'). */
+function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** The listing's filters as WHERE clauses: the same for a page, its total and the exports. */
+function applyFilter<Q extends AccountQuery>(query: Q, filter: AccountFilter): Q {
+  let q = query as AccountQuery;
+  if (filter.state) q = q.where('leak_accounts.state', '=', filter.state);
+  if (filter.unit) {
+    const unit = filter.unit;
+    q = q.where((eb) => eb.or([eb('leak_accounts.unit', '=', unit), eb('leak_accounts.assigned_unit', '=', unit)]));
+  }
+  if (filter.severity) q = q.where('leak_accounts.severity', '=', filter.severity);
   if (filter.source) {
     const source = filter.source;
-    q = q.where('email', 'in', (eb) =>
+    q = q.where('leak_accounts.email', 'in', (eb) =>
       eb
         .selectFrom('leak_account_sources')
         .innerJoin('leak_sources', 'leak_sources.id', 'leak_account_sources.source_id')
@@ -128,19 +146,40 @@ export async function listAccounts(store: Store, filter: AccountFilter = {}): Pr
         .where('leak_sources.name', '=', source),
     );
   }
-  const rows = await q
-    .orderBy('severity_rank', 'desc')
-    .orderBy('email')
-    .limit(filter.limit ?? 100_000)
-    .execute();
-  const pairs = await store.db
-    .selectFrom('leak_account_sources')
-    .innerJoin('leak_sources', 'leak_sources.id', 'leak_account_sources.source_id')
-    .select(['leak_account_sources.email', 'leak_sources.name'])
-    .execute();
-  const sources = new Map<string, string[]>();
-  for (const p of pairs) sources.set(p.email, [...(sources.get(p.email) ?? []), p.name]);
-  return rows.map((r) => ({
+  const text = filter.text?.trim().toLowerCase();
+  if (text) {
+    const pattern = containsPattern(text);
+    // Addresses are stored in lower case; names are folded with lower() (ASCII only on SQLite).
+    q = q.where((eb) =>
+      eb.or([
+        sql<boolean>`leak_accounts.email like ${pattern} escape '\\'`,
+        sql<boolean>`lower(coalesce(leak_accounts.staff_name, '')) like ${pattern} escape '\\'`,
+      ]),
+    );
+  }
+  return q as Q;
+}
+
+/** Source names per address, for the given addresses only (chunked: bounded parameter lists). */
+async function sourcesOf(store: Store, emails: string[] | 'all'): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  const base = () =>
+    store.db
+      .selectFrom('leak_account_sources')
+      .innerJoin('leak_sources', 'leak_sources.id', 'leak_account_sources.source_id')
+      .select(['leak_account_sources.email', 'leak_sources.name']);
+  const chunks = emails === 'all' ? [null] : Array.from({ length: Math.ceil(emails.length / 500) }, (_, i) => emails.slice(i * 500, (i + 1) * 500));
+  for (const chunk of chunks) {
+    if (chunk && chunk.length === 0) continue;
+    const pairs = await (chunk ? base().where('leak_account_sources.email', 'in', chunk) : base()).execute();
+    for (const p of pairs) out.set(p.email, [...(out.get(p.email) ?? []), p.name]);
+  }
+  for (const list of out.values()) list.sort();
+  return out;
+}
+
+function accountRow(r: Selectable<LeakAccountsTable>, sources: Map<string, string[]>): AccountRow {
+  return {
     email: r.email,
     orgDomain: r.org_domain,
     staffName: r.staff_name,
@@ -152,8 +191,161 @@ export async function listAccounts(store: Store, filter: AccountFilter = {}): Pr
     passwordMask: r.password_mask,
     firstSeen: r.first_seen,
     lastSeen: r.last_seen,
-    sources: (sources.get(r.email) ?? []).sort(),
-  }));
+    sources: sources.get(r.email) ?? [],
+  };
+}
+
+/** Every matching account (CLI, exports, demo): severity first, then address. */
+export async function listAccounts(store: Store, filter: AccountFilter = {}): Promise<AccountRow[]> {
+  const rows = await applyFilter(store.db.selectFrom('leak_accounts').selectAll(), filter)
+    .orderBy('severity_rank', 'desc')
+    .orderBy('email')
+    .limit(filter.limit ?? 100_000)
+    .execute();
+  const sources = await sourcesOf(store, rows.length > 2_000 ? 'all' : rows.map((r) => r.email));
+  return rows.map((r) => accountRow(r, sources));
+}
+
+/** The columns the accounts page sorts by. */
+export const ACCOUNT_SORTS = ['severity', 'state', 'email', 'person', 'lastSeen'] as const;
+export type AccountSort = (typeof ACCOUNT_SORTS)[number];
+export const ACCOUNT_PAGE_DEFAULT = 100;
+export const ACCOUNT_PAGE_MAX = 1_000;
+
+/** Lifecycle position of the state (the page sorts states in lifecycle order, not by name). */
+const STATE_ORDER = sql<number>`case leak_accounts.state ${sql.join(
+  LEAK_STATES.map((s, i) => sql`when ${sql.lit(s)} then ${sql.lit(i)}`),
+  sql` `,
+)} else ${sql.lit(LEAK_STATES.length)} end`;
+
+/**
+ * The sort keys of each sort, before the address that breaks ties (the address alone for
+ * `email`). Every key is non-null so "=" and "<" in the keyset condition mean what ORDER BY means.
+ */
+const SORT_KEYS: Record<AccountSort, RawBuilder<unknown>[]> = {
+  severity: [sql`leak_accounts.severity_rank`],
+  state: [STATE_ORDER],
+  email: [],
+  person: [sql`coalesce(leak_accounts.assigned_unit, leak_accounts.unit, ${UNASSIGNED_UNIT})`, sql`coalesce(leak_accounts.staff_name, '')`],
+  lastSeen: [sql`leak_accounts.last_seen`],
+};
+
+export interface AccountPageRequest {
+  filter: AccountFilter;
+  sort: AccountSort;
+  descending: boolean;
+  limit: number;
+  /** From the previous page's `nextCursor`; absent for the first page. */
+  cursor?: string | undefined;
+}
+
+export interface AccountPage {
+  /** Accounts under the filters (all pages). */
+  total: number;
+  accounts: AccountRow[];
+  /** Pass as `cursor` for the next page; null on the last page. */
+  nextCursor: string | null;
+}
+
+interface Cursor {
+  s: AccountSort;
+  d: boolean;
+  k: (string | number)[];
+  e: string;
+}
+
+function badCursor(why: string): VigilError {
+  return new VigilError('leaks.bad-cursor', `the cursor is not one this listing gave out (${why})`, {
+    hint: 'start again without cursor, with the same sort and order as the page that gave it',
+  });
+}
+
+function decodeCursor(text: string, sort: AccountSort, descending: boolean): Cursor {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+  } catch {
+    throw badCursor('not base64url JSON');
+  }
+  const c = parsed as Partial<Cursor>;
+  const keys = SORT_KEYS[sort].length;
+  if (
+    !c ||
+    typeof c !== 'object' ||
+    typeof c.e !== 'string' ||
+    !Array.isArray(c.k) ||
+    c.k.length !== keys ||
+    !c.k.every((v) => typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)))
+  )
+    throw badCursor('malformed');
+  if (c.s !== sort || c.d !== descending) throw badCursor(`it was made for sort=${String(c.s)} ${c.d ? 'desc' : 'asc'}`);
+  return c as Cursor;
+}
+
+/**
+ * One page of accounts under the filters, sorted on the server, with the total. Keyset paging:
+ * the cursor holds the last row's sort keys and address, and the next page starts strictly after
+ * them, so concurrent triage (an account changing state) never makes a page repeat or skip rows
+ * the way OFFSET would, and a deep page costs what the first does.
+ */
+export async function pageAccounts(store: Store, request: AccountPageRequest): Promise<AccountPage> {
+  const { filter, sort, descending } = request;
+  const limit = Math.min(Math.max(1, Math.trunc(request.limit)), ACCOUNT_PAGE_MAX);
+  const keys = SORT_KEYS[sort];
+  // The address breaks ties ascending, except when it is the sort itself.
+  const order: { key: RawBuilder<unknown>; descending: boolean }[] = [
+    ...keys.map((key) => ({ key, descending })),
+    { key: sql`leak_accounts.email`, descending: sort === 'email' && descending },
+  ];
+  const totalRow = await applyFilter(store.db.selectFrom('leak_accounts'), filter)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  let q = applyFilter(
+    store.db
+      .selectFrom('leak_accounts')
+      .selectAll('leak_accounts')
+      .select(keys.map((key, i) => key.as(`sort_key_${i}`))),
+    filter,
+  );
+  if (request.cursor) {
+    const cursor = decodeCursor(request.cursor, sort, descending);
+    const values: unknown[] = [...cursor.k, cursor.e];
+    // (k0 after v0) or (k0 = v0 and k1 after v1) or … — the row-value comparison, spelled out
+    // because the directions can differ (the address is ascending under a descending sort).
+    q = q.where(({ or, and }) =>
+      or(
+        order.map((o, i) =>
+          and([
+            ...order.slice(0, i).map((p, j) => sql<boolean>`${p.key} = ${values[j]}`),
+            o.descending ? sql<boolean>`${o.key} < ${values[i]}` : sql<boolean>`${o.key} > ${values[i]}`,
+          ]),
+        ),
+      ),
+    );
+  }
+  for (const o of order) q = q.orderBy(o.key, o.descending ? 'desc' : 'asc');
+  const rows = (await q.limit(limit + 1).execute()) as (Selectable<LeakAccountsTable> & Record<string, unknown>)[];
+  const more = rows.length > limit;
+  const shown = more ? rows.slice(0, limit) : rows;
+  const last = shown[shown.length - 1];
+  const nextCursor =
+    more && last
+      ? Buffer.from(
+          JSON.stringify({ s: sort, d: descending, k: keys.map((_, i) => cursorValue(last[`sort_key_${i}`])), e: last.email } satisfies Cursor),
+        ).toString('base64url')
+      : null;
+  const sources = await sourcesOf(
+    store,
+    shown.map((r) => r.email),
+  );
+  return { total: Number(totalRow.n), accounts: shown.map((r) => accountRow(r, sources)), nextCursor };
+}
+
+/** A sort key as the driver returned it (PostgreSQL may give integers as strings): JSON-safe. */
+function cursorValue(value: unknown): string | number {
+  if (typeof value === 'number' || typeof value === 'string') return value;
+  if (typeof value === 'bigint') return Number(value);
+  return String(value);
 }
 
 /** Per-unit progress: accounts by state for each unit (the dashboard's chart). */
