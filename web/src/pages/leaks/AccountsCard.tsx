@@ -1,72 +1,77 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { apiPost } from '../../api';
 import { useAuth } from '../../auth';
 import { Card } from '../../components/Card';
 import { SeverityBadge, StateBadge } from './Badges';
-import { type Account, type AccountFilter, formatDate, SEVERITIES, SEVERITY_RANK, STATES, unitOf } from './data';
+import { type AccountFilter, type AccountPage, formatDate, SEVERITIES, STATES, unitOf, useResource } from './data';
 
 const PAGE_SIZE = 50;
+/** The sorts GET /leaks/accounts offers (the server sorts; the page never holds more than one page). */
 type SortKey = 'email' | 'person' | 'severity' | 'state' | 'lastSeen';
 
-const SORT_VALUE: Record<SortKey, (a: Account) => string | number> = {
-  email: (a) => a.email,
-  person: (a) => `${unitOf(a)}\u0000${a.staffName ?? ''}`,
-  severity: (a) => SEVERITY_RANK[a.severity] ?? -1,
-  state: (a) => STATES.indexOf(a.state as (typeof STATES)[number]),
-  lastSeen: (a) => a.lastSeen,
-};
-
 /**
- * The organisation's leaked accounts: filters (state, unit, severity, source — sent to the API
- * and kept in the address bar), a text search, sorting (severity first by default), paging, and
- * the bulk triage action for analysts.
+ * The organisation's leaked accounts, one page at a time from the server: filters (state, unit,
+ * severity, source, text — kept in the address bar and used by the exports), server-side sort,
+ * keyset paging (the cursor of each page visited is kept so "previous" costs one request), and
+ * the bulk triage actions for analysts, which act on the selected rows only (on any page).
  */
 export function AccountsCard({
-  accounts,
   filter,
   onFilter,
   units,
   sources,
+  allAccounts,
   onChanged,
 }: {
-  accounts: Account[] | null;
   filter: AccountFilter;
   onFilter: (next: AccountFilter) => void;
   units: string[];
   sources: string[];
+  /** Accounts under no filter (for "N of M"). */
+  allAccounts: number | null;
+  /** After a bulk action (the page reloads its figures; this card reloads its page). */
   onChanged: () => void;
 }) {
   const { t, i18n } = useTranslation('leaks');
   const { can } = useAuth();
-  const [search, setSearch] = useState('');
+  const [search, setSearch] = useState(filter.text ?? '');
   const [sort, setSort] = useState<{ key: SortKey; descending: boolean }>({ key: 'severity', descending: true });
-  const [page, setPage] = useState(0);
+  // cursors[i] opens page i (undefined for the first).
+  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  const page = cursors.length - 1;
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [target, setTarget] = useState<string>('notified');
   const [message, setMessage] = useState<string | null>(null);
   const [assignTo, setAssignTo] = useState('');
   const [busy, setBusy] = useState(false);
 
-  const rows = useMemo(() => {
-    const needle = search.trim().toLowerCase();
-    const list = (accounts ?? []).filter((a) => !needle || a.email.includes(needle) || (a.staffName ?? '').toLowerCase().includes(needle));
-    const value = SORT_VALUE[sort.key];
-    return list.sort((a, b) => {
-      const left = value(a);
-      const right = value(b);
-      const order = typeof left === 'number' && typeof right === 'number' ? left - right : String(left).localeCompare(String(right), 'vi');
-      return (sort.descending ? -order : order) || a.email.localeCompare(b.email);
-    });
-  }, [accounts, search, sort]);
-  const pages = Math.max(1, Math.ceil(rows.length / PAGE_SIZE));
-  const shown = rows.slice(page * PAGE_SIZE, (page + 1) * PAGE_SIZE);
+  const result = useResource<AccountPage>('/leaks/accounts', {
+    ...filter,
+    sort: sort.key,
+    order: sort.descending ? 'desc' : 'asc',
+    limit: PAGE_SIZE,
+    cursor: cursors[page],
+  });
+  const { reload } = result;
+  const data = result.data;
+  const shown = data?.accounts ?? [];
+  const total = data?.total ?? 0;
+  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
 
-  // A new filter, search or sort starts at the first page with nothing selected.
-  const filterKey = JSON.stringify([filter, search, sort]);
+  // The text search reaches the server (and the address bar) once typing pauses.
+  useEffect(() => {
+    const text = search.trim();
+    if (text === (filter.text ?? '')) return;
+    const timer = setTimeout(() => onFilter({ ...filter, text: text || undefined }), 300);
+    return () => clearTimeout(timer);
+  }, [search, filter, onFilter]);
+
+  // A new filter or sort starts at the first page with nothing selected.
+  const filterKey = JSON.stringify([filter, sort]);
   // biome-ignore lint/correctness/useExhaustiveDependencies: filterKey stands for the inputs
   useEffect(() => {
-    setPage(0);
+    setCursors([undefined]);
     setSelected(new Set());
   }, [filterKey]);
 
@@ -84,6 +89,7 @@ export function AccountsCard({
       const result = await apiPost<{ changed: string[]; refused: unknown[] }>('/leaks/accounts/state', { emails: [...selected], state: target });
       setMessage(t('moved', { changed: result.changed.length, refused: result.refused.length }));
       setSelected(new Set());
+      reload();
       onChanged();
     } catch (error) {
       setMessage((error as Error).message);
@@ -98,6 +104,7 @@ export function AccountsCard({
       const result = await apiPost<{ assigned: number }>('/leaks/accounts/assign', { emails: [...selected], unit: assignTo.trim() });
       setMessage(t('assigned', { count: result.assigned, unit: assignTo.trim() }));
       setSelected(new Set());
+      reload();
       onChanged();
     } catch (error) {
       setMessage((error as Error).message);
@@ -118,12 +125,16 @@ export function AccountsCard({
       </button>
     </th>
   );
-  const filtered = Boolean(filter.state || filter.unit || filter.severity || filter.source || search);
+  const filtered = Boolean(filter.state || filter.unit || filter.severity || filter.source || filter.text || search);
 
   return (
     <Card
       title={t('accounts')}
-      actions={<span className="muted">{t('shown', { shown: rows.length, total: accounts?.length ?? 0 })}</span>}
+      actions={
+        <span className="muted" data-testid="leak-total">
+          {t('shown', { shown: total, total: allAccounts ?? total })}
+        </span>
+      }
       className="leak-accounts"
     >
       <fieldset className="leak-filters">
@@ -189,6 +200,7 @@ export function AccountsCard({
               {t('assign', { count: selected.size })}
             </button>
           </span>
+          <span className="muted leak-bulk-scope">{t('bulkScope')}</span>
           {message ? (
             <span className="leak-message" role="status">
               {message}
@@ -227,7 +239,7 @@ export function AccountsCard({
             </tr>
           </thead>
           <tbody>
-            {accounts && shown.length === 0 ? (
+            {data && shown.length === 0 ? (
               <tr>
                 <td colSpan={7} className="table-empty">
                   {t('noAccounts')}
@@ -268,11 +280,16 @@ export function AccountsCard({
       </div>
       {pages > 1 ? (
         <nav className="leak-pager" aria-label="pages">
-          <button type="button" className="button small" disabled={page === 0} onClick={() => setPage(page - 1)}>
+          <button type="button" className="button small" disabled={page === 0} onClick={() => setCursors(cursors.slice(0, -1))}>
             {t('previous')}
           </button>
           <span data-testid="leak-page">{t('page', { page: page + 1, pages })}</span>
-          <button type="button" className="button small" disabled={page >= pages - 1} onClick={() => setPage(page + 1)}>
+          <button
+            type="button"
+            className="button small"
+            disabled={!data?.nextCursor || page >= pages - 1}
+            onClick={() => data?.nextCursor && setCursors([...cursors, data.nextCursor])}
+          >
             {t('next')}
           </button>
         </nav>

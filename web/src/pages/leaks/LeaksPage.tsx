@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useCallback, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { apiUrl } from '../../api';
 import { Card, PageHeader, Stat } from '../../components/Card';
@@ -6,7 +6,7 @@ import { registerMessages } from '../../i18n';
 import { navigate, useQuery } from '../../router';
 import type { PageProps } from '../types';
 import { AccountsCard } from './AccountsCard';
-import { type Account, type AccountFilter, DONE, formatDate, formatNumber, type Progress, type Source, STATES, useResource } from './data';
+import { type AccountFilter, type AccountPage, DONE, formatDate, formatNumber, type Progress, type Source, STATES, useResource } from './data';
 import { messages } from './messages';
 import { PasswordCheck } from './PasswordCheck';
 import { ProgressChart } from './ProgressChart';
@@ -17,7 +17,8 @@ registerMessages('leaks', messages);
 
 /**
  * /leaks                the dashboard: figures, per-unit progress (chart), sources, accounts with
- *                       filters (?state=&unit=&severity=&source=), exports, password self-check
+ *                       filters (?state=&unit=&severity=&source=&text=) paged by the server,
+ *                       exports (everything under the filters), password self-check
  * /leaks/sources/:id    one source: HIBP-shaped fields and the census of each file
  */
 export default function LeaksPage({ subpath }: PageProps) {
@@ -26,7 +27,8 @@ export default function LeaksPage({ subpath }: PageProps) {
   return <Dashboard />;
 }
 
-const FILTER_KEYS = ['state', 'unit', 'severity', 'source'] as const;
+const FILTER_KEYS = ['state', 'unit', 'severity', 'source', 'text'] as const;
+const CRITICAL = ['plaintext', 'stealer'];
 
 function Dashboard() {
   const { t, i18n } = useTranslation('leaks');
@@ -35,17 +37,28 @@ function Dashboard() {
   const filter: AccountFilter = useMemo(() => Object.fromEntries(FILTER_KEYS.filter((k) => query[k]).map((k) => [k, query[k]])), [query]);
   const sources = useResource<Source[]>('/leaks/sources');
   const progress = useResource<Progress[]>('/leaks/progress');
-  const accounts = useResource<Account[]>('/leaks/accounts', filter as Record<string, string | undefined>);
+  // The critical figure under the filters: two one-row pages whose totals count plaintext and stealer-log accounts.
+  const plaintext = useResource<AccountPage>(filter.severity && filter.severity !== 'plaintext' ? null : '/leaks/accounts', {
+    ...filter,
+    severity: 'plaintext',
+    limit: 1,
+  });
+  const stealer = useResource<AccountPage>(filter.severity && filter.severity !== 'stealer' ? null : '/leaks/accounts', {
+    ...filter,
+    severity: 'stealer',
+    limit: 1,
+  });
 
-  const setFilter = (next: AccountFilter) => {
+  const setFilter = useCallback((next: AccountFilter) => {
     const search = new URLSearchParams();
     for (const k of FILTER_KEYS) if (next[k]) search.set(k, next[k]!);
     const qs = search.toString();
     navigate(`/leaks${qs ? `?${qs}` : ''}`, { replace: true });
-  };
+  }, []);
   const reloadAll = () => {
-    accounts.reload();
     progress.reload();
+    plaintext.reload();
+    stealer.reload();
   };
 
   const units = progress.data ?? [];
@@ -58,9 +71,10 @@ function Dashboard() {
     }
     return { total, done };
   }, [units]);
-  const critical = (accounts.data ?? []).filter((a) => a.severity === 'plaintext' || a.severity === 'stealer').length;
+  const criticalParts = [plaintext, stealer].filter((_, i) => !filter.severity || filter.severity === CRITICAL[i]);
+  const critical = criticalParts.every((r) => r.data) ? criticalParts.reduce((n, r) => n + (r.data?.total ?? 0), 0) : null;
   const exportQuery = { ...filter };
-  const error = sources.error ?? progress.error ?? accounts.error;
+  const error = sources.error ?? progress.error;
 
   return (
     <div className="page leaks-page">
@@ -91,7 +105,7 @@ function Dashboard() {
           value={totals.total ? `${Math.round((totals.done / totals.total) * 100)}%` : '—'}
           tone={totals.total && totals.done === totals.total ? 'ok' : 'warn'}
         />
-        <Stat label={t('stats.critical')} value={formatNumber(accounts.data ? critical : null, lang)} tone="fail" />
+        <Stat label={t('stats.critical')} value={formatNumber(critical, lang)} tone="fail" />
         <Stat label={t('stats.sources')} value={formatNumber(sources.data?.length ?? 0, lang)} tone="info" />
       </div>
 
@@ -183,8 +197,8 @@ function Dashboard() {
       </div>
 
       <AccountsCard
-        accounts={accounts.data}
         filter={filter}
+        allAccounts={progress.data ? totals.total : null}
         onFilter={setFilter}
         units={units.map((u) => u.unit).filter((u) => !u.startsWith('('))}
         sources={(sources.data ?? []).map((s) => s.name)}

@@ -75,10 +75,23 @@ export interface Progress {
 }
 
 export interface AccountFilter {
-  state?: string;
-  unit?: string;
-  severity?: string;
-  source?: string;
+  state?: string | undefined;
+  unit?: string | undefined;
+  severity?: string | undefined;
+  source?: string | undefined;
+  /** Part of the address or the person's name. */
+  text?: string | undefined;
+}
+
+/** One page of GET /leaks/accounts. */
+export interface AccountPage {
+  /** Accounts under the filters (all pages). */
+  total: number;
+  limit: number;
+  sort: string;
+  order: 'asc' | 'desc';
+  nextCursor: string | null;
+  accounts: Account[];
 }
 
 export function unitOf(a: Account): string {
