@@ -43,14 +43,25 @@ export interface ScanSnapshot {
   matches: LeakMatch[];
 }
 
+/**
+ * Holds an accumulator's unique-address state while a census runs elsewhere (the WebAssembly
+ * kernel, census-kernel.ts): addLanes goes there, and settleInto moves it back before anyone reads it.
+ */
+export interface UniqueHolder {
+  addLanes(a: number, b: number): void;
+  /** Fold the held state into `acc` (absorbUnique) and start empty. */
+  settleInto(acc: ScanAccumulator): void;
+}
+
 export class ScanAccumulator {
   bytes = 0;
   lines = 0;
   records = 0;
   rejected: Record<string, number> = {};
   skipped: Record<string, number> = {};
-  readonly hll = new HyperLogLog();
-  exact: HashSet53 | null = new HashSet53();
+  private readonly hllHere = new HyperLogLog();
+  private exactHere: HashSet53 | null = new HashSet53();
+  private holder: UniqueHolder | null = null;
   /**
    * Census: every .vn, bank and organisation address (by 64-bit hash) → its domain and category
    * bits. Exact category and per-domain counts without a string per address.
@@ -72,12 +83,76 @@ export class ScanAccumulator {
     this.skipped[reason] = (this.skipped[reason] ?? 0) + n;
   }
 
+  /** HyperLogLog of every address (includes what a holder counted). */
+  get hll(): HyperLogLog {
+    this.settle();
+    return this.hllHere;
+  }
+
+  /** The exact set of address hashes, null past the bound (includes what a holder counted). */
+  get exact(): HashSet53 | null {
+    this.settle();
+    return this.exactHere;
+  }
+
+  set exact(set: HashSet53 | null) {
+    this.settle();
+    this.exactHere = set;
+  }
+
   /** Count an address by its two finalised hash lanes (bytes.ts): HyperLogLog, and the exact set until its bound. */
   addLanes(a: number, b: number): void {
-    this.hll.addLanes(a, b);
-    const exact = this.exact;
+    if (this.holder) {
+      this.holder.addLanes(a, b);
+      return;
+    }
+    this.hllHere.addLanes(a, b);
+    const exact = this.exactHere;
     // Past the bound the exact set would grow with the input: keep only HyperLogLog.
-    if (exact?.addLanes(a, b) && exact.size > this.exactLimit) this.exact = null;
+    if (exact?.addLanes(a, b) && exact.size > this.exactLimit) this.exactHere = null;
+  }
+
+  /** Let `holder` count the unique addresses from now on (until the state is read: settle). */
+  holdUnique(holder: UniqueHolder): void {
+    if (this.holder !== holder) this.settle();
+    this.holder = holder;
+  }
+
+  /** Take back the unique-address state from the holder, if any. */
+  settle(): void {
+    const holder = this.holder;
+    if (!holder) return;
+    this.holder = null;
+    holder.settleInto(this);
+  }
+
+  /**
+   * Fold unique-address state counted elsewhere: HyperLogLog registers, and the exact set as
+   * interleaved (hi, lo) slots of a HashSet53 table (null when it passed the bound there).
+   */
+  absorbUnique(registers: Uint8Array, exact: { slots: Uint32Array; size: number } | null): void {
+    this.hllHere.merge(registers);
+    if (!this.exactHere) return;
+    if (!exact) {
+      this.exactHere = null;
+      return;
+    }
+    if (exact.size === 0) return;
+    if (this.exactHere.size === 0) {
+      this.exactHere = HashSet53.fromSlots(exact.slots, exact.size);
+      if (this.exactHere.size > this.exactLimit) this.exactHere = null;
+      return;
+    }
+    const { slots } = exact;
+    for (let j = 0; j < slots.length; j += 2) {
+      const hi = slots[j]!;
+      if (hi === 0) continue;
+      // Checked per hash: the union may not grow past the bound either.
+      if (this.exactHere.addParts(hi & 0x1fffff, slots[j + 1]!) && this.exactHere.size > this.exactLimit) {
+        this.exactHere = null;
+        return;
+      }
+    }
   }
 
   domainId(domain: string): number {

@@ -85,6 +85,48 @@ export function censusChunk(plan: ScanPlan, acc: ScanAccumulator, view: ChunkVie
   acc.records += records;
 }
 
+/**
+ * One line [s, e) as censusChunk handles a non-empty line within the length cap: its addresses
+ * (or `%40` ones), the organisation's line recorded, or the addressless line classified. Counts
+ * records, not the line. The WebAssembly kernel (census-kernel.ts) hands such lines back here.
+ */
+export function censusLine(plan: ScanPlan, acc: ScanAccumulator, view: ChunkView, s: number, e: number): void {
+  const buf = view.buf;
+  const table = censusTables(plan);
+  let addresses = 0;
+  let org = false;
+  // Searches stay within the line: Buffer.indexOf would run on to the end of the buffer for each line.
+  let at = byteIn(buf, 64, s, e);
+  while (at < e) {
+    const r = censusAddress(plan, acc, table, buf, at, s, e);
+    if (r >= 0) {
+      addresses++;
+      if (r & 1) org = true;
+      at = byteIn(buf, 64, r >>> 1, e);
+    } else at = byteIn(buf, 64, at + 1, e);
+  }
+  if (addresses === 0) {
+    let p = byteIn(buf, 37, s, e);
+    while (p < e && !(buf[p + 1] === 52 && buf[p + 2] === 48)) p = byteIn(buf, 37, p + 1, e);
+    if (p + 2 < e) {
+      const encoded = percentEncoded(plan, acc, buf, s, e, scratchSpan);
+      addresses = encoded.found;
+      org = encoded.org;
+    }
+  }
+  if (addresses > 0) {
+    acc.records += addresses;
+    if (org) plan.recordLine(acc, view, s, e);
+  } else classifyAddressless(acc, buf, s, e);
+}
+
+/** First `byte` in buf[from, to), or `to`. */
+function byteIn(buf: Buffer, byte: number, from: number, to: number): number {
+  let i = from;
+  while (i < to && buf[i] !== byte) i++;
+  return i;
+}
+
 /** Slots of the recent-domain cache (2^CACHE_BITS) and the longest domain it keeps. */
 const CACHE_BITS = 10;
 const CACHED_DOMAIN_BYTES = 64;

@@ -15,6 +15,8 @@ export interface ScanSettings {
   exactLimit: number;
   /** Longer lines are rejected as `line-too-long` (and skipped without being held in memory). */
   maxLineBytes: number;
+  /** The census's engine: the WebAssembly kernel (default, when built) or the JavaScript reference. */
+  censusKernel?: 'wasm' | 'js';
 }
 
 /** A bytes window of one input: positions in `buf` map to input offsets `baseOffset + i`. */

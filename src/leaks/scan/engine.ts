@@ -28,6 +28,8 @@ export interface ScanOptions {
   chunkBytes?: number;
   maxLineBytes?: number;
   exactLimit?: number;
+  /** The census's engine (census-kernel.ts); default the WebAssembly kernel, `VIGIL_CENSUS_KERNEL=js` picks the JavaScript one. */
+  censusKernel?: 'wasm' | 'js';
   onProgress?: (doneBytes: number, totalBytes: number) => void;
 }
 
@@ -97,6 +99,7 @@ export async function scanPaths(paths: string[], options: ScanOptions): Promise<
     ...(options.secret ? { secret: options.secret.toString('hex') } : {}),
     exactLimit: options.exactLimit ?? DEFAULT_EXACT_LIMIT,
     maxLineBytes: options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
+    censusKernel: options.censusKernel ?? (process.env.VIGIL_CENSUS_KERNEL === 'js' ? 'js' : 'wasm'),
   };
   const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
   const files = expandPaths(paths);
@@ -176,6 +179,7 @@ const WORKER_SOURCES = [
   'scan/bytes',
   'scan/chunk',
   'scan/census',
+  'scan/census-kernel',
   'scan/domains',
   'scan/hash-set',
   'scan/hll',

@@ -1,6 +1,6 @@
 import type { FileFormat } from '../formats/parse-line.js';
 import type { ScanAccumulator } from './accumulator.js';
-import { censusChunk } from './census.js';
+import { censusBlock } from './census-kernel.js';
 import { type ChunkView, domainChunk, type ScanPlan } from './chunk.js';
 import { NL } from './bytes.js';
 
@@ -81,7 +81,7 @@ export class StreamFeeder {
       format: this.first ? this.format : { ...this.format, header: false },
     };
     this.first = false;
-    if (this.plan.settings.census) censusChunk(this.plan, this.acc, view);
+    if (this.plan.settings.census) censusBlock(this.plan, this.acc, view);
     else domainChunk(this.plan, this.acc, view);
     this.buf.copy(this.buf, 0, cut, this.used);
     this.offset += cut;

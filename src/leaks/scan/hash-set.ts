@@ -17,6 +17,24 @@ export class HashSet53 {
     this.mask = n - 1;
   }
 
+  /**
+   * A set over a table filled elsewhere with this class's layout and probing (the census kernel,
+   * wasm/census/census.ts): `slots` holds (hi, lo) pairs, hi with bit 21 set, 0 for an empty slot.
+   */
+  static fromSlots(slots: Uint32Array, size: number): HashSet53 {
+    const n = slots.length >>> 1;
+    const set = new HashSet53(1);
+    set.hi = new Uint32Array(n);
+    set.lo = new Uint32Array(n);
+    set.mask = n - 1;
+    for (let j = 0; j < n; j++) {
+      set.hi[j] = slots[2 * j]!;
+      set.lo[j] = slots[2 * j + 1]!;
+    }
+    set.size = size;
+    return set;
+  }
+
   /** Adds `hash` (0 <= hash < 2^53); returns true when it was new. */
   add(hash: number): boolean {
     return this.addParts(Math.floor(hash / 4294967296), hash >>> 0);

@@ -2,7 +2,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import type { FileFormat } from '../formats/parse-line.js';
 import type { ScanAccumulator } from './accumulator.js';
 import { NL } from './bytes.js';
-import { censusChunk } from './census.js';
+import { censusBlock, censusInput } from './census-kernel.js';
 import { type ChunkView, domainChunk, type ScanPlan } from './chunk.js';
 
 /** A chunk of a plain file for a scan worker (kept apart from engine.ts so workers load little). */
@@ -44,14 +44,17 @@ export function scanPlainTask(plan: ScanPlan, acc: ScanAccumulator, task: PlainT
     fdCache?.set(task.file, fd);
   }
   try {
-    blockBuffer ??= Buffer.allocUnsafeSlow(CONTEXT_BYTES + BLOCK_BYTES + CONTEXT_BYTES);
     const taskEnd = task.start + task.length;
     for (let start = task.start; start < taskEnd; start += BLOCK_BYTES) {
       const length = Math.min(BLOCK_BYTES, taskEnd - start);
-      const view = readBlock(fd, task, start, length, CONTEXT_BYTES, blockBuffer);
+      // A census block is read straight into the WebAssembly kernel's memory (no copy), when it runs.
+      const into =
+        (plan.settings.census ? censusInput(plan, acc, CONTEXT_BYTES + BLOCK_BYTES + CONTEXT_BYTES) : null) ??
+        (blockBuffer ??= Buffer.allocUnsafeSlow(CONTEXT_BYTES + BLOCK_BYTES + CONTEXT_BYTES));
+      const view = readBlock(fd, task, start, length, CONTEXT_BYTES, into);
       const complete = view.atInputEnd || isLastLineComplete(view);
       const scanned = complete ? view : readBlock(fd, task, start, length, plan.settings.maxLineBytes, buf);
-      if (plan.settings.census) censusChunk(plan, acc, scanned);
+      if (plan.settings.census) censusBlock(plan, acc, scanned);
       else domainChunk(plan, acc, scanned);
     }
   } finally {
