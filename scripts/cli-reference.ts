@@ -23,7 +23,7 @@ function walk(command: Command, prefix: string[], out: string[]): void {
   for (const sub of command.commands) walk(sub, [...prefix, command.name()], out);
 }
 
-const { program } = buildProgram();
+const { program } = await buildProgram();
 const out = [
   '# CLI reference',
   '',

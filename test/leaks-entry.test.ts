@@ -8,7 +8,7 @@ import { repoRoot } from './support/cli.js';
 const dir = mkdtempSync(join(tmpdir(), 'vigil-leaks-entry-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** bin/vigil.js as a user runs it (from the sources here: the single-command entry and the full program). */
+/** bin/vigil.js as a user runs it (from the sources here: one entry, cli/main.ts, for every command). */
 function bin(args: string[]) {
   return spawnSync(process.execPath, [join(repoRoot, 'bin', 'vigil.js'), ...args], {
     cwd: dir,
@@ -19,7 +19,7 @@ function bin(args: string[]) {
 }
 
 describe('bin/vigil.js entries', () => {
-  it('`leaks scan` runs through the leaks-only entry, global options first or not', () => {
+  it('`leaks scan` runs through bin/vigil.js, global options first or not', () => {
     const dump = join(dir, 'dump.txt');
     writeFileSync(dump, 'a.person@lab.gov.vn:secret1\nsomeone@gmail.com:x\n');
     for (const args of [
@@ -37,7 +37,7 @@ describe('bin/vigil.js entries', () => {
     expect(bad.stderr).toContain('cannot read');
   }, 60_000);
 
-  it('the full program still answers everything else', () => {
+  it('the same entry answers everything else', () => {
     const help = bin(['--help']);
     expect(help.status).toBe(0);
     for (const command of ['leaks', 'passwords', 'init']) expect(help.stdout).toContain(command);

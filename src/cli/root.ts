@@ -3,9 +3,8 @@ import { describeError, isVigilError } from '../errors.js';
 import { CliContext, type RegisterCommand } from './context.js';
 
 /**
- * The root `vigil` program (global options) with the given command modules, and how it runs:
- * shared by the full CLI (program.ts) and the single-command entries bin/vigil.js uses for start-up
- * time (cli/entry-leaks.ts: `vigil leaks …` loads only the leaks commands).
+ * The root `vigil` program (global options) with the given command modules (program.ts lists
+ * them), and how it runs.
  */
 export function createProgram(modules: RegisterCommand[]): { program: Command; ctx: CliContext } {
   const program = new Command('vigil');

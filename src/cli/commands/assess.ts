@@ -1,16 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import cliProgress from 'cli-progress';
 import { type Command, Option } from 'commander';
 import type { Locale } from '../../checks/types.js';
-import { requireSection } from '../../config/load.js';
 import { VigilError } from '../../errors.js';
 import { DEFAULT_PROBE_CONTEXT, type ProbeContext, parseHostPort } from '../../probes/context.js';
-import { anyFailed, orderChecks, renderOrganisation, renderTarget } from '../../services/assessment/render.js';
-import { AssessmentRepository } from '../../services/assessment/repository.js';
+import type { AssessmentRepository } from '../../services/assessment/repository.js';
 import type { assessOrganisation } from '../../services/assessment/service.js';
-import type { RenderedTarget } from '../../services/assessment/types.js';
 import type { CliContext, RegisterCommand } from '../context.js';
 
 interface ProbeOptions {
@@ -114,51 +110,6 @@ export function probeContextFromOptions(options: ProbeOptions): ProbeContext {
   return ctx;
 }
 
-// ── human output ────────────────────────────────────────────────────────────────────────────
-
-const colorEnabled = () => process.stdout.isTTY && !process.env.NO_COLOR;
-const paint = (code: number, text: string) => (colorEnabled() ? `\x1b[${code}m${text}\x1b[0m` : text);
-const STATUS_COLOR: Record<string, number> = { pass: 32, warn: 33, fail: 31, error: 35, info: 36 };
-const STATUS_LABEL: Record<Locale, Record<string, string>> = {
-  vi: { pass: 'ĐẠT', warn: 'CẢNH BÁO', fail: 'LỖI', error: 'KHÔNG KT', info: 'THÔNG TIN' },
-  en: { pass: 'PASS', warn: 'WARN', fail: 'FAIL', error: 'ERROR', info: 'INFO' },
-};
-
-function gradeColor(grade: string): number {
-  return grade.startsWith('A') ? 32 : grade.startsWith('B') ? 36 : grade.startsWith('C') ? 33 : 31;
-}
-
-export function formatTarget(target: RenderedTarget, locale: Locale): string {
-  const counts = { pass: 0, warn: 0, fail: 0, error: 0, info: 0 } as Record<string, number>;
-  for (const c of target.checks) counts[c.status] = (counts[c.status] ?? 0) + 1;
-  const label = STATUS_LABEL[locale];
-  const head = `${paint(1, target.name ? `${target.name} (${target.target})` : target.target)}  [${target.kind}]  ${paint(gradeColor(target.grade), `${target.grade}`)} ${target.score}/100  ${(target.durationMs / 1000).toFixed(1)}s`;
-  const summary = `  ${(['fail', 'warn', 'error', 'pass', 'info'] as const).map((s) => `${paint(STATUS_COLOR[s]!, label[s]!)} ${counts[s]}`).join('  ')}`;
-  const categories = `  ${target.categories.map((c) => `${c.category} ${c.grade} ${c.score}`).join(' · ')}${target.cap ? `  (${locale === 'vi' ? 'giới hạn' : 'capped'} ${target.cap.sslLabs}: ${target.cap.reasons.join(', ')})` : ''}`;
-  const lines = [head, summary, categories];
-  for (const check of orderChecks(target.checks).filter((c) => c.status === 'fail' || c.status === 'warn' || c.status === 'error')) {
-    const status = paint(STATUS_COLOR[check.status]!, label[check.status]!.padEnd(9));
-    lines.push(`  ${status} ${check.id.padEnd(28)} ${check.title}${check.subject ? ` — ${check.subject}` : ''}`);
-    if (check.detail) lines.push(`            ${check.detail}`);
-    if (check.remediation && check.status !== 'error') lines.push(`            → ${check.remediation}`);
-  }
-  return lines.join('\n');
-}
-
-function progressBar(total: number): { tick(label: string): void; stop(): void } {
-  if (!process.stderr.isTTY || total < 2) return { tick: () => {}, stop: () => {} };
-  const bar = new cliProgress.SingleBar(
-    { stream: process.stderr, format: 'đánh giá / assessing [{bar}] {value}/{total} · {rate}/s · ETA {eta}s · {label}', hideCursor: true },
-    cliProgress.Presets.shades_classic,
-  );
-  const started = Date.now();
-  bar.start(total, 0, { label: '', rate: '0.0' });
-  return {
-    tick: (label) => bar.increment(1, { label, rate: ((bar.getProgress() * total) / Math.max(1, (Date.now() - started) / 1000)).toFixed(1) }),
-    stop: () => bar.stop(),
-  };
-}
-
 async function maybeStore(
   ctx: CliContext,
   command: Command,
@@ -166,11 +117,19 @@ async function maybeStore(
   save: (repo: AssessmentRepository) => Promise<string>,
 ): Promise<string | undefined> {
   if (!options.store) return undefined;
-  return save(new AssessmentRepository(await ctx.store(command)));
+  return save(await repository(ctx, command));
 }
 
-/** The probes, checks and exporters load only when an assess command runs (fast startup for every other command). */
+// The probes, checks, store, renderer and exporters load only when an assess command runs, so
+// `vigil --help` and every other command start without them.
 const services = () => import('../../services/assessment/service.js');
+const render = () => import('../../services/assessment/render.js');
+const output = () => import('./assess-output.js');
+
+async function repository(ctx: CliContext, command: Command): Promise<AssessmentRepository> {
+  const [{ AssessmentRepository }, store] = await Promise.all([import('../../services/assessment/repository.js'), ctx.store(command)]);
+  return new AssessmentRepository(store);
+}
 
 export const register: RegisterCommand = (program, ctx) => {
   const assess = program.command('assess').description('assess mail domains and websites from outside, as an attacker sees them (directive 4749 item 1)');
@@ -191,6 +150,7 @@ export const register: RegisterCommand = (program, ctx) => {
     });
     const runId = await maybeStore(ctx, command, options, (repo) => repo.saveTargetRun(target, { organisation: loaded?.config.organisation?.name ?? '' }));
     const locale = options.lang as Locale;
+    const [{ anyFailed, renderTarget }, { formatTarget }] = await Promise.all([render(), output()]);
     const rendered = renderTarget(target, locale);
     ctx.print(command, runId ? { ...rendered, runId } : rendered, () => formatTarget(rendered, locale) + (runId ? `\n\nrun ${runId}` : ''));
     if (anyFailed([rendered])) process.exitCode = 1;
@@ -214,6 +174,7 @@ export const register: RegisterCommand = (program, ctx) => {
     const target = await assessWeb(normalised, probe, { timeoutMs: positiveInt(options.timeout, '--timeout', 120, 3600) * 1000 });
     const runId = await maybeStore(ctx, command, options, (repo) => repo.saveTargetRun(target, { organisation: loaded?.config.organisation?.name ?? '' }));
     const locale = options.lang as Locale;
+    const [{ anyFailed, renderTarget }, { formatTarget }] = await Promise.all([render(), output()]);
     const rendered = renderTarget(target, locale);
     ctx.print(command, runId ? { ...rendered, runId } : rendered, () => formatTarget(rendered, locale) + (runId ? `\n\nrun ${runId}` : ''));
     if (anyFailed([rendered])) process.exitCode = 1;
@@ -224,11 +185,12 @@ export const register: RegisterCommand = (program, ctx) => {
     .action(async (options: ProbeOptions & { deadline?: string }, command: Command) => {
       const probe = probeContextFromOptions(options);
       const loaded = await ctx.config(command);
-      if (!loaded.config.mail?.domains?.length && !loaded.config.websites?.length) requireSection(loaded, 'mail');
+      if (!loaded.config.mail?.domains?.length && !loaded.config.websites?.length) (await import('../../config/load.js')).requireSection(loaded, 'mail');
       const concurrency = positiveInt(options.concurrency, '--concurrency', 8, 256);
       const targetTimeoutMs = positiveInt(options.timeout, '--timeout', 120, 3600) * 1000;
       const deadlineMs = positiveInt(options.deadline, '--deadline', 1800, 86_400) * 1000;
       const total = (loaded.config.mail?.domains.length ?? 0) + (loaded.config.websites?.length ?? 0);
+      const [{ anyFailed, renderOrganisation }, { formatOrganisation, progressBar }] = await Promise.all([render(), output()]);
       const bar = progressBar(total);
       const onTarget = (_done: number, _total: number, target: { target: string }) => bar.tick(target.target);
       const stop = new AbortController();
@@ -255,13 +217,7 @@ export const register: RegisterCommand = (program, ctx) => {
         bar.stop();
         const locale = options.lang as Locale;
         const rendered = renderOrganisation(run, locale);
-        ctx.print(command, runId ? { ...rendered, runId } : rendered, () =>
-          [
-            `${paint(1, rendered.organisation || (locale === 'vi' ? 'Tổ chức' : 'Organisation'))}: ${paint(gradeColor(rendered.grade), rendered.grade)} ${rendered.score}/100 · ${rendered.targets.length} ${locale === 'vi' ? 'đối tượng' : 'targets'} · ${(rendered.durationMs / 1000).toFixed(1)}s`,
-            ...rendered.targets.map((t) => formatTarget(t, locale)),
-            ...(runId ? [`run ${runId}`] : []),
-          ].join('\n\n'),
-        );
+        ctx.print(command, runId ? { ...rendered, runId } : rendered, () => formatOrganisation(rendered, locale, runId));
         if (anyFailed(rendered.targets)) process.exitCode = 1;
       } finally {
         bar.stop();
@@ -274,7 +230,8 @@ export const register: RegisterCommand = (program, ctx) => {
     .description('list stored assessment runs, newest first')
     .option('--limit <n>', 'how many', '20')
     .action(async (options: { limit: string }, command: Command) => {
-      const runs = await new AssessmentRepository(await ctx.store(command)).listRuns({ limit: positiveInt(options.limit, '--limit', 20, 500) });
+      const repo = await repository(ctx, command);
+      const runs = await repo.listRuns({ limit: positiveInt(options.limit, '--limit', 20, 500) });
       ctx.print(command, { runs }, () =>
         runs.length === 0
           ? 'Chưa có lần đánh giá nào / no runs yet: vigil assess org'
@@ -298,6 +255,7 @@ export const register: RegisterCommand = (program, ctx) => {
       const store = await ctx.store(command);
       const loaded = await ctx.config(command).catch(() => undefined);
       const { exportFindings } = await import('../../reports/findings/index.js');
+      const { AssessmentRepository } = await import('../../services/assessment/repository.js');
       const body = await exportFindings(new AssessmentRepository(store), runId, options.format, {
         locale: options.lang,
         organisation: loaded?.config.organisation,

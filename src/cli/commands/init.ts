@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { CONFIG_TEMPLATE } from '../../config/template.js';
 import { VigilError } from '../../errors.js';
 import type { RegisterCommand } from '../context.js';
 
@@ -15,6 +14,8 @@ export const register: RegisterCommand = (program, ctx) => {
       if (existsSync(path) && !options.force) {
         throw new VigilError('init.exists', `${path} already exists`, { hint: 'pass --force to overwrite it, or --config OTHER.yaml' });
       }
+      // The template (a long bilingual text) loads only when init runs.
+      const { CONFIG_TEMPLATE } = await import('../../config/template.js');
       await writeFile(path, CONFIG_TEMPLATE, 'utf8');
       ctx.print(command, { file: path }, () => `Đã tạo / wrote ${path}`);
     });

@@ -5,7 +5,8 @@ import type cliProgressModule from 'cli-progress';
 import { VigilError } from '../../errors.js';
 import type { ScanResult } from '../../leaks/scan/engine.js';
 import type { importLeaks } from '../../leaks/import/importer.js';
-import { LEAK_STATES, type LeakState, STATE_LABELS } from '../../leaks/triage/triage.js';
+import type { LeakState } from '../../leaks/triage/triage.js';
+import { LEAK_STATE_NAMES as LEAK_STATES } from '../choices.js';
 import type { CliContext, RegisterCommand } from '../context.js';
 
 function collect(value: string, previous: string[]): string[] {
@@ -112,7 +113,7 @@ const generator = () => import('../../leaks/generate.js');
 const importer = () => import('../../leaks/import/importer.js');
 const notifier = () => import('../../leaks/notify/notify.js');
 const staffDirectory = () => import('../../leaks/import/staff.js');
-const triage = () => import('../../leaks/triage/triage.js'); // also imported statically: it is light
+const triage = () => import('../../leaks/triage/triage.js');
 
 export const register: RegisterCommand = (program, ctx) => {
   const leaks = program.command('leaks').description('rà soát dữ liệu lộ lọt / leaked-data intake, census and triage (directive 4749 items 2–3)');
@@ -235,7 +236,8 @@ export const register: RegisterCommand = (program, ctx) => {
     .option('--source <name>', 'filter by source')
     .action(async (options: { state?: string; unit?: string; severity?: string; source?: string }, command: Command) => {
       const store = await ctx.store(command);
-      const rows = await (await triage()).listAccounts(store, options);
+      const { listAccounts, STATE_LABELS } = await triage();
+      const rows = await listAccounts(store, options);
       ctx.print(command, rows, () =>
         rows.length === 0
           ? 'Không có tài khoản / no accounts'

@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
-import { checkPassword, loadPwned } from '../../leaks/passwords/pwned.js';
 import type { RegisterCommand } from '../context.js';
+
+// The corpus code loads only when a command runs, so other commands start fast.
+const pwned = () => import('../../leaks/passwords/pwned.js');
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -18,7 +20,7 @@ export const register: RegisterCommand = (program, ctx) => {
     .description('load HIBP range files (PREFIX.txt with SUFFIX:COUNT) or a HASH:COUNT file into the data folder')
     .argument('<dir>', 'folder of range files, or one file')
     .action(async (dir: string, _options, command: Command) => {
-      const result = await loadPwned(ctx.dataDir(command), dir);
+      const result = await (await pwned()).loadPwned(ctx.dataDir(command), dir);
       ctx.print(command, result, () => `Đã nạp / loaded ${result.hashes} hashes in ${result.ranges} ranges`);
     });
   passwords
@@ -26,7 +28,7 @@ export const register: RegisterCommand = (program, ctx) => {
     .description('read a password on stdin; print how often it appears in the corpus (exit 1 if it does)')
     .action(async (_options, command: Command) => {
       const password = await readStdin();
-      const result = checkPassword(ctx.dataDir(command), password);
+      const result = (await pwned()).checkPassword(ctx.dataDir(command), password);
       ctx.print(command, { pwned: result.count > 0, count: result.count }, () =>
         result.count > 0
           ? `Mật khẩu này đã lộ ${result.count} lần — hãy đổi ngay / this password appeared ${result.count} times in breaches: change it`

@@ -1,6 +1,5 @@
 import { isIP } from 'node:net';
 import { VigilError } from '../../errors.js';
-import { AuthService } from '../../services/auth/auth-service.js';
 import type { RegisterCommand } from '../context.js';
 import { untilStopSignal } from '../signals.js';
 
@@ -31,7 +30,11 @@ export const register: RegisterCommand = (program, ctx) => {
       }
       // Loaded here, not at the top: the server pulls in every capability, and other commands
       // (user, token, …) should not pay for that at start.
-      const [{ startServer }, { serveStarters }] = await Promise.all([import('../../http/server.js'), import('../../http/starters.js')]);
+      const [{ startServer }, { serveStarters }, { AuthService }] = await Promise.all([
+        import('../../http/server.js'),
+        import('../../http/starters.js'),
+        import('../../services/auth/auth-service.js'),
+      ]);
       const [store, config] = await Promise.all([ctx.store(command), ctx.config(command)]);
       const starters = serveStarters.filter((starter) => options.watch || starter.name !== 'watch').map((starter) => starter.start);
       const server = await startServer({ store, config, host: options.host, port, extraStarters: starters, trustProxy: options.trustProxy, logger: true });

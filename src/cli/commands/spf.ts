@@ -4,11 +4,9 @@
  * 2 permerror, temperror or a usage error (no trustworthy verdict).
  */
 import { isIP } from 'node:net';
-import { evaluateSpf, type SpfEvaluation } from '../../checks/mail/auth/spf/index.js';
+import type { SpfEvaluation } from '../../checks/mail/auth/spf/index.js';
 import { VigilError } from '../../errors.js';
 import { parseHostPort } from '../../probes/context.js';
-import { DnsClient } from '../../probes/dns/client.js';
-import { defaultResolver } from '../../probes/dns/system.js';
 import type { RegisterCommand } from '../context.js';
 
 interface SpfOptions {
@@ -42,6 +40,12 @@ export const register: RegisterCommand = (program, ctx) => {
       const retries = Number(options.dnsRetries);
       if (!Number.isInteger(retries) || retries < 0 || retries > 5)
         throw new VigilError('spf.bad-option', `--dns-retries must be 0 to 5, got "${options.dnsRetries}"`);
+      // The DNS client and the SPF evaluator load only when run, so other commands start fast.
+      const [{ evaluateSpf }, { DnsClient }, { defaultResolver }] = await Promise.all([
+        import('../../checks/mail/auth/spf/index.js'),
+        import('../../probes/dns/client.js'),
+        import('../../probes/dns/system.js'),
+      ]);
       const server = options.resolver ? parseHostPort(options.resolver, 53) : defaultResolver();
       if (!server.host || !Number.isInteger(server.port) || server.port < 1 || server.port > 65_535) {
         throw new VigilError('spf.bad-resolver', `--resolver "${options.resolver}" is not HOST:PORT`, { hint: 'e.g. --resolver 127.0.0.1:5353' });

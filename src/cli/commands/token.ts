@@ -1,6 +1,5 @@
-import { AuthService } from '../../services/auth/auth-service.js';
+import { authService, cliActor } from '../auth.js';
 import type { RegisterCommand } from '../context.js';
-import { cliActor } from './user.js';
 
 export const register: RegisterCommand = (program, ctx) => {
   const token = program.command('token').description('API tokens for scripts (Authorization: Bearer vgl_…)');
@@ -11,7 +10,7 @@ export const register: RegisterCommand = (program, ctx) => {
     .argument('<name>', 'what the token is for, e.g. "nightly report script"')
     .requiredOption('--user <user>', 'the user the token acts as (its role applies)')
     .action(async (name: string, options: { user: string }, command) => {
-      const auth = new AuthService(await ctx.store(command));
+      const auth = await authService(ctx, command);
       const created = await auth.tokens.create({ name, user: options.user }, cliActor());
       ctx.print(
         command,
@@ -25,7 +24,7 @@ export const register: RegisterCommand = (program, ctx) => {
     .command('list')
     .description('list tokens (never their secrets)')
     .action(async (_options, command) => {
-      const tokens = await new AuthService(await ctx.store(command)).tokens.list();
+      const tokens = await (await authService(ctx, command)).tokens.list();
       ctx.print(command, { tokens }, () =>
         tokens.length === 0
           ? 'Chưa có token / no tokens'
@@ -40,7 +39,7 @@ export const register: RegisterCommand = (program, ctx) => {
     .description('revoke a token by id')
     .argument('<id>', 'token id from `vigil token list`')
     .action(async (id: string, _options, command) => {
-      await new AuthService(await ctx.store(command)).tokens.revoke(id, cliActor());
+      await (await authService(ctx, command)).tokens.revoke(id, cliActor());
       ctx.print(command, { id, revoked: true }, () => `Đã thu hồi / revoked ${id}`);
     });
 };

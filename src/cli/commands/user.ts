@@ -1,17 +1,8 @@
-import { userInfo } from 'node:os';
 import { VigilError } from '../../errors.js';
-import { AuthService } from '../../services/auth/auth-service.js';
-import { ROLES, type User } from '../../services/auth/users.js';
+import type { User } from '../../services/auth/users.js';
+import { authService, cliActor } from '../auth.js';
+import { USER_ROLES as ROLES } from '../choices.js';
 import type { RegisterCommand } from '../context.js';
-
-/** The audit-log actor for changes made from the command line. */
-export function cliActor(): string {
-  try {
-    return `cli:${userInfo().username}`;
-  } catch {
-    return 'cli';
-  }
-}
 
 /** All of stdin, without the final newline (for `--password-stdin`). */
 async function readStdin(): Promise<string> {
@@ -86,7 +77,7 @@ export const register: RegisterCommand = (program, ctx) => {
         throw new VigilError('auth.bad-role', `unknown role "${options.role}"`, { hint: `use one of: ${ROLES.join(', ')}` });
       }
       const password = await askPassword(options.passwordStdin);
-      const auth = new AuthService(await ctx.store(command));
+      const auth = await authService(ctx, command);
       const created = await auth.users.create({ name, role: options.role, password, displayName: options.displayName ?? null }, cliActor());
       ctx.print(command, created, () => `Đã tạo / created ${created.name} (${created.role})`);
     });
@@ -95,7 +86,7 @@ export const register: RegisterCommand = (program, ctx) => {
     .command('list')
     .description('list users')
     .action(async (_options, command) => {
-      const users = await new AuthService(await ctx.store(command)).users.list();
+      const users = await (await authService(ctx, command)).users.list();
       ctx.print(command, { users }, () => (users.length === 0 ? 'Chưa có người dùng / no users yet' : users.map(userLine).join('\n')));
     });
 
@@ -104,7 +95,7 @@ export const register: RegisterCommand = (program, ctx) => {
     .description('stop a user from signing in (ends their sessions; their tokens stop working)')
     .argument('<name>', 'user name')
     .action(async (name: string, _options, command) => {
-      const disabled = await new AuthService(await ctx.store(command)).users.disable(name, cliActor());
+      const disabled = await (await authService(ctx, command)).users.disable(name, cliActor());
       ctx.print(command, disabled, () => `Đã khoá / disabled ${disabled.name}`);
     });
 
@@ -113,7 +104,7 @@ export const register: RegisterCommand = (program, ctx) => {
     .description('let a disabled user sign in again')
     .argument('<name>', 'user name')
     .action(async (name: string, _options, command) => {
-      const enabled = await new AuthService(await ctx.store(command)).users.update(name, { disabled: false }, cliActor());
+      const enabled = await (await authService(ctx, command)).users.update(name, { disabled: false }, cliActor());
       ctx.print(command, enabled, () => `Đã mở khoá / enabled ${enabled.name}`);
     });
 
@@ -124,7 +115,7 @@ export const register: RegisterCommand = (program, ctx) => {
     .option('--password-stdin', 'read the password from standard input')
     .action(async (name: string, options: { passwordStdin?: boolean }, command) => {
       const password = await askPassword(options.passwordStdin);
-      const changed = await new AuthService(await ctx.store(command)).users.update(name, { password }, cliActor());
+      const changed = await (await authService(ctx, command)).users.update(name, { password }, cliActor());
       ctx.print(command, changed, () => `Đã đổi mật khẩu / password changed for ${changed.name}`);
     });
 };

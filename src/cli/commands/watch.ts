@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
-import { probeContextFromConfig } from '../../config/probe-context.js';
 import { VigilError } from '../../errors.js';
-import { watchProbeContext } from '../../watch/probe-context.js';
 import type { CheckReport } from '../../watch/service.js';
 import type { RegisterCommand } from '../context.js';
 import { untilStopSignal } from '../signals.js';
@@ -31,6 +29,11 @@ export const register: RegisterCommand = (program, ctx) => {
       const loaded = await ctx.config(command);
       const monitors = loaded.config.monitors ?? [];
       const store = await ctx.store(command);
+      // Loaded only when run (like the watch engine below), so other commands start fast.
+      const [{ watchProbeContext }, { probeContextFromConfig }] = await Promise.all([
+        import('../../watch/probe-context.js'),
+        import('../../config/probe-context.js'),
+      ]);
       // The config's network section (resolver, CA, port map) first; flags override it.
       const fromFlags = watchProbeContext({
         ...(options.resolver ? { resolver: options.resolver } : {}),
@@ -52,7 +55,6 @@ export const register: RegisterCommand = (program, ctx) => {
             hint: 'add a monitors: section to vigil.yaml, e.g.\nmonitors:\n  - { name: Cổng thông tin, type: http, url: https://example.gov.vn/ }',
           });
         }
-        // Loaded only when run, so other commands start fast.
         const { WatchService } = await import('../../watch/service.js');
         const service = new WatchService(store, probe);
         try {
