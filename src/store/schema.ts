@@ -343,5 +343,25 @@ export interface LeaksTables {
   leak_notifications: LeakNotificationsTable;
 }
 
+/** One file's mergeable census sketch (0202; src/leaks/import/source-census.ts encodes it). */
+export interface LeakSourceSketchesTable {
+  source_id: string;
+  file_key: string;
+  /** deflate-raw of the HyperLogLog registers. */
+  hll: Uint8Array;
+  /** deflate-raw of the exact 53-bit address hashes (little-endian float64); null past the bound. */
+  exact: Uint8Array | null;
+  exact_count: number | null;
+  /** deflate-raw of the special addresses as little-endian int32 [lane a, lane b, value] triples. */
+  special: Uint8Array;
+  /** JSON array: the domain names the special values index. */
+  domains: string;
+  created_at: string;
+}
+
+export interface LeakSketchTables {
+  leak_source_sketches: LeakSourceSketchesTable;
+}
+
 // Capabilities extend this interface with their own table interfaces.
-export interface Database extends FoundationTables, LeaksTables, WatchTables, AssessmentTables {}
+export interface Database extends FoundationTables, LeaksTables, LeakSketchTables, WatchTables, AssessmentTables {}

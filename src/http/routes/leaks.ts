@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { VigilError } from '../../errors.js';
 import { readRange } from '../../leaks/passwords/pwned.js';
 import { buildLeakReport, listSources, sourceDetail } from '../../leaks/report-model.js';
+import { sourceTotals } from '../../leaks/import/source-census.js';
 import { leakReportPdf } from '../../leaks/report-pdf.js';
 import { leakReportXlsx } from '../../leaks/report-xlsx.js';
 import {
@@ -145,7 +146,7 @@ export const leaksRoutes = defineRoutes((r) => {
   r.get({
     url: '/leaks/sources/:id',
     role: 'viewer',
-    summary: 'One leak source: HIBP-shaped fields, the census of each file, and its accounts by state and severity',
+    summary: 'One leak source: HIBP-shaped fields, its census totals (unions over files), the census of each file, and its accounts by state and severity',
     tags: ['leaks'],
     params: z.object({ id: z.string().max(100) }),
     response: sourceSummarySchema.extend({
@@ -171,12 +172,36 @@ export const leaksRoutes = defineRoutes((r) => {
       ),
       accountsByState: z.record(z.string(), z.number()),
       accountsBySeverity: z.record(z.string(), z.number()),
+      totals: z
+        .object({
+          files: z.number().describe('files whose census sketch was merged'),
+          filesWithoutSketch: z.array(z.string()).describe('completed files imported before sketches existed: not in the unions'),
+          bytes: z.number(),
+          lines: z.number(),
+          records: z.number(),
+          rejected: z.number(),
+          uniqueAddresses: z.number(),
+          uniqueAddressesEstimated: z.boolean(),
+          uniqueAddressesErrorBound: z.number().nullable(),
+          categories: z.record(z.string(), z.number()),
+          domains: z.record(z.string(), z.number()),
+        })
+        .describe(
+          'The whole source: bytes, lines, records and rejected are sums over files; unique addresses, categories and domains are unions (an address in several files or import runs counts once)',
+        ),
     }),
     handler: async ({ services, params }) => {
       const detail = await sourceDetail(services.store, params.id);
-      if (!detail)
+      const union = detail ? await sourceTotals(services.store, params.id) : null;
+      if (!detail || !union)
         throw new VigilError('leaks.source-not-found', `no leak source with id ${params.id}`, { hint: 'list the sources: GET /leaks/sources', status: 404 });
-      return detail;
+      const files = detail.files;
+      const sum = (pick: (f: (typeof files)[number]) => number | null) => files.reduce((n, f) => n + (pick(f) ?? 0), 0);
+      const { sketchVersions: _versions, ...unions } = union;
+      return {
+        ...detail,
+        totals: { ...unions, bytes: sum((f) => f.bytes), lines: sum((f) => f.lines), records: sum((f) => f.records), rejected: sum((f) => f.rejected) },
+      };
     },
   });
 

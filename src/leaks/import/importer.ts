@@ -5,6 +5,7 @@ import type { Store } from '../../store/store.js';
 import { type PasswordKind, SEVERITY_RANK } from '../formats/password.js';
 import type { LeakMatch } from '../scan/accumulator.js';
 import { expandPaths, type ScanResult, scanPaths } from '../scan/engine.js';
+import { fileSketch, refreshSourceTotals, storeFileSketch } from './source-census.js';
 import { StaffDirectory } from './staff.js';
 import { type AccountAppearance, type BatchContext, writeBatch } from './writer.js';
 
@@ -217,7 +218,10 @@ export async function importLeaks(store: Store, paths: string[], options: Import
       }
       writeMs += performance.now() - t0;
       summary.written += appearances.length - first;
+      // The file's mergeable census sketch, so the source's totals are unions, not sums (source-census.ts).
+      await storeFileSketch(store, source.id, key, await fileSketch(result, file.path, options.orgDomains));
       await finishFile(store, source.id, key, size, result, appearances, now);
+      await refreshSourceTotals(store, source.id);
       summary.files.push({
         path: file.path,
         key,
