@@ -123,6 +123,9 @@ export async function openStore(options: StoreOptions): Promise<Store> {
       });
     }
     const sqlite = new SQLite(resolve(dataDir, 'vigil.sqlite'));
+    // 16 KiB pages for a new database (ignored by an existing one): B-trees of wide rows (leak
+    // accounts, check results) are shallower and a bulk import touches 4x fewer pages.
+    sqlite.pragma('page_size = 16384');
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
-import type SQLite from 'better-sqlite3';
 import type { Store } from '../../store/store.js';
 import { type PasswordKind, SEVERITY_RANK, type Severity } from '../formats/password.js';
+import { SqliteImportWriter } from './sqlite-writer.js';
 import type { StaffDirectory } from './staff.js';
 
 /** One account's strongest appearance in a source (what the store keeps). */
@@ -87,10 +87,19 @@ function planBatch(ctx: BatchContext, batch: AccountAppearance[], existing: Map<
   return plan;
 }
 
-/** Write one batch and its checkpoint in one transaction. */
-export async function writeBatch(store: Store, ctx: BatchContext, batch: AccountAppearance[], checkpoint: number): Promise<BatchCounts> {
-  if (store.sqlite) return writeBatchSqlite(store.sqlite, ctx, batch, checkpoint);
-  return writeBatchPostgres(store, ctx, batch, checkpoint);
+/**
+ * Writes an import's batches. One per import: it may hold per-connection state (SQLite's staging
+ * tables and settings) from `openImportWriter` until `close`, which must run (finally).
+ */
+export interface ImportWriter {
+  /** Write one batch and its file's checkpoint in one transaction. */
+  write(ctx: BatchContext, batch: AccountAppearance[], checkpoint: number): Promise<BatchCounts>;
+  close(): Promise<void>;
+}
+
+export function openImportWriter(store: Store, staff: StaffDirectory): ImportWriter {
+  if (store.sqlite) return new SqliteImportWriter(store.sqlite, staff);
+  return { write: (ctx, batch, checkpoint) => writeBatchPostgres(store, ctx, batch, checkpoint), close: async () => {} };
 }
 
 const ACCOUNT_COLUMNS = [
@@ -116,93 +125,6 @@ const HISTORY_COLUMNS = ['email', 'from_state', 'to_state', 'actor', 'at', 'note
 const PAIR_CONFLICT = `ON CONFLICT (email, source_id) DO UPDATE SET severity = excluded.severity, severity_rank = excluded.severity_rank,
   password_kind = excluded.password_kind, password_mask = excluded.password_mask, password_fingerprint = excluded.password_fingerprint, url = excluded.url
   WHERE excluded.severity_rank > leak_account_sources.severity_rank`;
-
-// ---------------------------------------------------------------------------------------------
-// SQLite: better-sqlite3 is synchronous, so a batch is one tight transaction: one read of the
-// batch's addresses, then one prepared INSERT per new row and one UPDATE per changed account.
-// (Measured: multi-row INSERTs or INSERT … SELECT FROM json_each are no faster here — the cost
-// is SQLite's B-tree work per row, not the statement count — and cost memory for the arguments.)
-
-interface SqliteStatements {
-  existing: SQLite.Statement;
-  insertAccount: SQLite.Statement;
-  insertPair: SQLite.Statement;
-  insertHistory: SQLite.Statement;
-  update: SQLite.Statement;
-  checkpoint: SQLite.Statement;
-}
-
-const statementsByDb = new WeakMap<SQLite.Database, SqliteStatements>();
-
-const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
-
-function sqliteStatements(db: SQLite.Database): SqliteStatements {
-  let s = statementsByDb.get(db);
-  if (!s) {
-    s = {
-      // The batch's addresses arrive as one JSON array: one query, whatever the batch size.
-      existing: db.prepare(
-        `SELECT a.email, a.state, a.severity_rank AS rank, a.first_seen AS firstSeen, a.last_seen AS lastSeen, p.severity_rank AS pairRank
-         FROM leak_accounts a LEFT JOIN leak_account_sources p ON p.email = a.email AND p.source_id = ?
-         WHERE a.email IN (SELECT value FROM json_each(?))`,
-      ),
-      insertAccount: db.prepare(`INSERT INTO leak_accounts (${ACCOUNT_COLUMNS.join(', ')}) VALUES (${placeholders(ACCOUNT_COLUMNS.length)})`),
-      insertPair: db.prepare(`INSERT INTO leak_account_sources (${PAIR_COLUMNS.join(', ')}) VALUES (${placeholders(PAIR_COLUMNS.length)}) ${PAIR_CONFLICT}`),
-      insertHistory: db.prepare(`INSERT INTO leak_state_history (${HISTORY_COLUMNS.join(', ')}) VALUES (${placeholders(HISTORY_COLUMNS.length)})`),
-      // SET expressions read the row's old values: the severity only ever rises, seen dates widen.
-      update: db.prepare(
-        `UPDATE leak_accounts SET
-           severity = CASE WHEN @rank > severity_rank THEN @severity ELSE severity END,
-           password_kind = CASE WHEN @rank > severity_rank THEN @kind ELSE password_kind END,
-           password_mask = CASE WHEN @rank > severity_rank THEN @mask ELSE password_mask END,
-           password_fingerprint = CASE WHEN @rank > severity_rank THEN @fingerprint ELSE password_fingerprint END,
-           severity_rank = max(severity_rank, @rank),
-           first_seen = min(first_seen, @seenAt), last_seen = max(last_seen, @seenAt),
-           state = CASE WHEN @reopen THEN 'detected' ELSE state END,
-           state_changed_at = CASE WHEN @reopen THEN @now ELSE state_changed_at END
-         WHERE email = @email`,
-      ),
-      checkpoint: db.prepare('UPDATE leak_files SET checkpoint_offset = ? WHERE source_id = ? AND file_key = ?'),
-    };
-    statementsByDb.set(db, s);
-  }
-  return s;
-}
-
-function writeBatchSqlite(db: SQLite.Database, ctx: BatchContext, batch: AccountAppearance[], checkpoint: number): BatchCounts {
-  const s = sqliteStatements(db);
-  let counts: BatchCounts = { created: 0, reopened: 0 };
-  db.transaction(() => {
-    const rows = s.existing.all(ctx.sourceId, JSON.stringify(batch.map((a) => a.email))) as ({ email: string } & Existing)[];
-    const plan = planBatch(ctx, batch, new Map(rows.map((r) => [r.email, r])));
-    for (const a of plan.created) {
-      const person = ctx.staff.lookup(a.email);
-      const unit = person?.unit ?? null;
-      // biome-ignore format: one value per column of ACCOUNT_COLUMNS
-      s.insertAccount.run(a.email, a.orgDomain, ctx.seenAt, ctx.seenAt, a.severity, SEVERITY_RANK[a.severity], a.kind, a.mask, a.fingerprint, 'detected', ctx.now, person?.fullName ?? null, person?.email ?? null, unit, unit);
-    }
-    for (const { a, reopen } of plan.updates) {
-      s.update.run({
-        email: a.email,
-        rank: SEVERITY_RANK[a.severity],
-        severity: a.severity,
-        kind: a.kind,
-        mask: a.mask,
-        fingerprint: a.fingerprint,
-        seenAt: ctx.seenAt,
-        reopen: reopen ? 1 : 0,
-        now: ctx.now,
-      });
-    }
-    for (const a of plan.pairs) {
-      s.insertPair.run(a.email, ctx.sourceId, a.severity, SEVERITY_RANK[a.severity], a.kind, a.mask, a.fingerprint, a.url, ctx.seenAt);
-    }
-    for (const h of plan.history) s.insertHistory.run(h.email, h.from_state, h.to_state, ctx.actor, ctx.now, h.note);
-    s.checkpoint.run(checkpoint, ctx.sourceId, ctx.fileKey);
-    counts = plan.counts;
-  })();
-  return counts;
-}
 
 // ---------------------------------------------------------------------------------------------
 // PostgreSQL: the same plan as a handful of statements per slice, each taking whole columns as
