@@ -24,7 +24,8 @@ export function SourceView({ id }: { id: string }) {
   const lang = i18n.language;
   const { data: source, error } = useResource<SourceDetail>(`/leaks/sources/${encodeURIComponent(id)}`);
   const files = source?.files ?? [];
-  const categoryTotals = useMemo(() => CATEGORIES.map((c) => sum(files, (f) => f.categories[c] ?? null)), [files]);
+  const totals = source?.totals;
+  // The whole source first (the union: an address in several files counts once), then each file beside it — never stacked, which would add them up.
   const option = useMemo(
     () => ({
       tooltip: { trigger: 'axis' as const, axisPointer: { type: 'shadow' as const } },
@@ -32,23 +33,30 @@ export function SourceView({ id }: { id: string }) {
       grid: { left: 8, right: 16, top: 16, bottom: files.length > 1 ? 36 : 8, containLabel: true },
       xAxis: { type: 'category' as const, data: CATEGORIES.map((c) => t(`category.${c}`)), axisLabel: { interval: 0, width: 64, overflow: 'break' as const } },
       yAxis: { type: 'value' as const, minInterval: 1 },
-      series: files.map((f) => ({
-        type: 'bar' as const,
-        name: f.name,
-        stack: 'files',
-        barMaxWidth: 48,
-        data: CATEGORIES.map((c) => f.categories[c] ?? 0),
-      })),
+      series: [
+        ...(totals && files.length > 1
+          ? [{ type: 'bar' as const, name: t('wholeSource'), barMaxWidth: 48, data: CATEGORIES.map((c) => totals.categories[c] ?? 0) }]
+          : []),
+        ...files.map((f) => ({
+          type: 'bar' as const,
+          name: f.name,
+          barMaxWidth: 48,
+          data: CATEGORIES.map((c) => f.categories[c] ?? 0),
+        })),
+      ],
     }),
-    [files, t],
+    [files, totals, t],
   );
   if (error) return <p className="error">{error}</p>;
   if (!source) return <p className="muted">{t('common:loading')}</p>;
   const rejected = merge(files.map((f) => f.rejectedByReason));
   const skipped = merge(files.map((f) => f.skipped));
-  const domains = merge(files.map((f) => f.domains)).slice(0, 15);
+  const domains = Object.entries(source.totals.domains)
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .slice(0, 15);
   const flags = Object.entries(source.flags).filter(([, on]) => on);
-  const estimated = files.some((f) => f.uniqueAddressesEstimated);
+  const whole = source.totals;
+  const estimate = (bound: number | null) => t('estimated', { bound: `${((bound ?? 0) * 100).toFixed(1)}%` });
   const ours = Object.values(source.accountsBySeverity).reduce((a, b) => a + b, 0);
 
   return (
@@ -100,9 +108,14 @@ export function SourceView({ id }: { id: string }) {
           )}
           tone="warn"
         />
-        <Stat label={t('pwnCount')} value={formatNumber(source.pwnCount, lang)} tone="info" />
+        <Stat label={t('unique')} value={`${whole.uniqueAddressesEstimated ? '≈ ' : ''}${formatNumber(whole.uniqueAddresses, lang)}`} tone="info" />
         <Stat label={t('orgCount')} value={formatNumber(source.orgCount, lang)} tone="fail" />
       </div>
+      {whole.filesWithoutSketch.length > 0 ? (
+        <p className="leak-note warn" role="note" data-testid="source-unsketched">
+          {t('unsketched', { count: whole.filesWithoutSketch.length })}
+        </p>
+      ) : null}
       <div className="leak-grid">
         <Card title={t('hibp')}>
           <dl className="leak-facts" data-testid="source-facts">
@@ -189,9 +202,7 @@ export function SourceView({ id }: { id: string }) {
                   <td className="num">{formatNumber(f.rejected, lang)}</td>
                   <td className="num">
                     {formatNumber(f.uniqueAddresses, lang)}
-                    {f.uniqueAddressesEstimated ? (
-                      <span className="leak-estimate"> ({t('estimated', { bound: `${((f.uniqueAddressesErrorBound ?? 0) * 100).toFixed(1)}%` })})</span>
-                    ) : null}
+                    {f.uniqueAddressesEstimated ? <span className="leak-estimate"> ({estimate(f.uniqueAddressesErrorBound)})</span> : null}
                   </td>
                   {CATEGORIES.map((c) => (
                     <td key={c} className="num hide-phone">
@@ -202,43 +213,20 @@ export function SourceView({ id }: { id: string }) {
               ))}
             </tbody>
             {files.length > 1 ? (
-              <tfoot>
+              <tfoot data-testid="census-totals">
                 <tr>
-                  <th>{t('sumNote')}</th>
+                  <th>{t('wholeSource')}</th>
+                  <th className="num">{formatBytes(whole.bytes, lang)}</th>
+                  <th className="num">{formatNumber(whole.lines, lang)}</th>
+                  <th className="num">{formatNumber(whole.records, lang)}</th>
+                  <th className="num">{formatNumber(whole.rejected, lang)}</th>
                   <th className="num">
-                    {formatBytes(
-                      sum(files, (f) => f.bytes),
-                      lang,
-                    )}
+                    {formatNumber(whole.uniqueAddresses, lang)}
+                    {whole.uniqueAddressesEstimated ? <span className="leak-estimate"> ({estimate(whole.uniqueAddressesErrorBound)})</span> : null}
                   </th>
-                  <th className="num">
-                    {formatNumber(
-                      sum(files, (f) => f.lines),
-                      lang,
-                    )}
-                  </th>
-                  <th className="num">
-                    {formatNumber(
-                      sum(files, (f) => f.records),
-                      lang,
-                    )}
-                  </th>
-                  <th className="num">
-                    {formatNumber(
-                      sum(files, (f) => f.rejected),
-                      lang,
-                    )}
-                  </th>
-                  <th className="num">
-                    {formatNumber(
-                      sum(files, (f) => f.uniqueAddresses),
-                      lang,
-                    )}
-                    {estimated ? ' ≈' : ''}
-                  </th>
-                  {categoryTotals.map((v, i) => (
-                    <th key={CATEGORIES[i]} className="num hide-phone">
-                      {formatNumber(v, lang)}
+                  {CATEGORIES.map((c) => (
+                    <th key={c} className="num hide-phone">
+                      {formatNumber(whole.categories[c] ?? null, lang)}
                     </th>
                   ))}
                 </tr>

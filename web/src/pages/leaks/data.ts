@@ -47,8 +47,24 @@ export interface FileCensus {
   domains: Record<string, number>;
 }
 
+/** The whole source: sums (bytes, lines, records, rejected) and unions over files and import runs (the rest). */
+export interface SourceTotals {
+  files: number;
+  filesWithoutSketch: string[];
+  bytes: number;
+  lines: number;
+  records: number;
+  rejected: number;
+  uniqueAddresses: number;
+  uniqueAddressesEstimated: boolean;
+  uniqueAddressesErrorBound: number | null;
+  categories: Record<string, number>;
+  domains: Record<string, number>;
+}
+
 export interface SourceDetail extends Source {
   files: FileCensus[];
+  totals: SourceTotals;
   accountsByState: Record<string, number>;
   accountsBySeverity: Record<string, number>;
 }
