@@ -32,21 +32,30 @@ const INVALID: i32 = 3;
 const EV_LINE: i32 = 1; // [kind, s, e]: JS handles the whole line (no address here, or too many special ones for the queue)
 const EV_ADDRESS: i32 = 2; // [kind, start, at, domainStart, end, a, b]: an address whose domain hit the suffix table
 const EV_SPECIAL_LINE: i32 = 3; // [kind, s, e]: end of a line that had EV_ADDRESS records
-const EV_FIRST_EMPTY: i32 = 4; // [kind]
-const EV_FIRST_TOO_LONG: i32 = 5; // [kind]
+const EV_FIRST: i32 = 4; // [kind, reason]: the first line counted under a reason the accumulator has no key for yet
 /** Room a line must find in the queue before it starts (an EV_LINE fallback always fits). */
 const LINE_ROOM: i32 = 16;
 
-// Flags passed to census(): which reason keys the accumulator already has.
-const HAS_EMPTY: i32 = 1;
-const HAS_TOO_LONG: i32 = 2;
+// Reasons a line is skipped or rejected (census-kernel.ts REASONS has their names). census() gets
+// a bit per reason the accumulator already counts; for the others the first line is an EV_FIRST
+// event, so JS creates the keys in the order the JS census would.
+const R_EMPTY: i32 = 0;
+const R_TOO_LONG: i32 = 1;
+const R_BINARY: i32 = 2;
+const R_STEALER_FIELD: i32 = 3;
+const R_NO_SEPARATOR: i32 = 4;
+const R_USER_PASS: i32 = 5;
 
-// Counters (Int32 at stats): lines, records, empty lines, over-long lines, queue length.
+// Counters (Int32 at stats): lines, records, queue length, then one per reason.
 const STAT_LINES: usize = 0;
 const STAT_RECORDS: usize = 4;
-const STAT_EMPTY: usize = 8;
-const STAT_TOO_LONG: usize = 12;
-const STAT_QUEUE: usize = 16;
+const STAT_QUEUE: usize = 8;
+const STAT_REASONS: usize = 12;
+
+/** Longest line the `%40` path decodes here (longer ones go to JS). */
+const SCRATCH_BYTES: i32 = 4096;
+/** Exact-set inserts are batched: the slots of a batch are loaded first, so their cache misses overlap. */
+const BATCH: i32 = 16;
 
 let top: usize = 0;
 /** Per byte: its lower-case value when it may be in a local part (bytes.ts LOCAL, which holds every DOMAIN byte), else 0. */
@@ -62,6 +71,10 @@ let cache: usize = 0;
 let queue: usize = 0;
 let queueCap: i32 = 0;
 let stats: usize = 0;
+let scratch: usize = 0;
+let batch: usize = 0;
+let batchLen: i32 = 0;
+let sink: u32 = 0;
 let pending: usize = 0;
 let pendingCap: i32 = 0;
 let input: usize = 0;
@@ -100,6 +113,9 @@ export function init(suffixSlots: i32, queueInts: i32, pendingPairs: i32, inputB
   queue = alloc(<usize>queueInts * 4);
   queueCap = queueInts;
   stats = alloc(64);
+  scratch = alloc(<usize>SCRATCH_BYTES + 64);
+  batch = alloc(<usize>BATCH * 8);
+  batchLen = 0;
   pending = alloc(<usize>pendingPairs * 8);
   pendingCap = pendingPairs;
   // The input before the exact set: the set then stays the last allocation and grows in place.
@@ -165,6 +181,7 @@ export function ensureInput(bytes: i32): usize {
 
 /** Empty the unique-address state (after census-kernel.ts moved it into the accumulator). */
 export function resetUnique(): void {
+  batchLen = 0;
   memory.fill(hll, 0, 1 << HLL_PRECISION);
   memory.fill(exactTable, 0, (<usize>exactMask + 1) * 8);
   exactSize = 0;
@@ -196,8 +213,31 @@ function addLanes(a: u32, b: u32): void {
   const r = hll + <usize>index;
   if (rank > <u32>load<u8>(r)) store<u8>(r, <u8>rank);
   if (exactOn == 0) return;
-  const hi = (a >>> 11) | 0x200000;
-  const lo = (a << 21) | (b >>> 11);
+  const q = batch + (<usize>batchLen << 3);
+  store<u32>(q, (a >>> 11) | 0x200000);
+  store<u32>(q, (a << 21) | (b >>> 11), 4);
+  if (++batchLen == BATCH) flushExact();
+}
+
+/** Insert the batched hashes: first touch every slot they start at (independent loads), then insert. */
+function flushExact(): void {
+  const n = batchLen;
+  batchLen = 0;
+  let touched: u32 = 0;
+  for (let k = 0; k < n; k++) {
+    const q = batch + (<usize>k << 3);
+    const i = (load<u32>(q, 4) ^ (load<u32>(q) * GOLDEN)) & exactMask;
+    touched += load<u32>(exactTable + (<usize>i << 3));
+  }
+  sink += touched;
+  for (let k = 0; k < n && exactOn != 0; k++) {
+    const q = batch + (<usize>k << 3);
+    insertExact(load<u32>(q), load<u32>(q, 4));
+  }
+}
+
+/** hash-set.ts HashSet53.addParts, then accumulator.ts addLanes's bound. */
+function insertExact(hi: u32, lo: u32): void {
   let i = (lo ^ (hi * GOLDEN)) & exactMask;
   for (;;) {
     const slot = exactTable + (<usize>i << 3);
@@ -249,6 +289,12 @@ function growExact(): void {
 /** Count `n` lane pairs JS wrote at pendingPtr (addresses the JS path found: `%40`). */
 export function addPending(n: i32): void {
   for (let k = 0; k < n; k++) addLanes(load<u32>(pending + (<usize>k << 3)), load<u32>(pending + (<usize>k << 3), 4));
+  flushExact();
+}
+
+/** Finish the batched inserts (before JS reads the exact set). */
+export function flushUnique(): void {
+  flushExact();
 }
 
 // @ts-ignore: decorator
@@ -422,21 +468,176 @@ function push3(kind: i32, a: i32, b: i32): void {
   queueLen += 3;
 }
 
+/** Reasons the accumulator has keys for (bit per reason); updated as EV_FIRST events go out. */
+let reasonsSeen: i32 = 0;
+
+/** Count a line under `reason`: the first one of a reason new to the accumulator is an event. */
+function countReason(reason: i32): void {
+  if (reasonsSeen & (1 << reason)) {
+    const p = stats + STAT_REASONS + (<usize>reason << 2);
+    store<i32>(p, load<i32>(p) + 1);
+  } else {
+    push3(EV_FIRST, reason, 0);
+    reasonsSeen |= 1 << reason;
+  }
+}
+
+/** `%` `4` `0` at p? */
+// @ts-ignore: decorator
+@inline
+function isPercent40(p: usize): bool {
+  return load<u8>(p) == 37 && load<u8>(p, 1) == 52 && load<u8>(p, 2) == 48;
+}
+
+/** First `%40` starting in [from, to) and ending by `to`, or `to`. */
+function findPercent40(from: usize, to: usize): usize {
+  const percents = i8x16.splat(37);
+  let p = from;
+  while (p < to) {
+    let m = i8x16.bitmask(i8x16.eq(v128.load(p), percents));
+    while (m != 0) {
+      const q = p + <usize>ctz<i32>(m);
+      if (q + 2 >= to) return to;
+      if (isPercent40(q)) return q;
+      m &= m - 1;
+    }
+    p += 16;
+  }
+  return to;
+}
+
+let percentFound: i32 = 0;
+let percentSpecial: bool = false;
+
+/**
+ * chunk.ts percentEncoded over the line [s, e) (at most SCRATCH_BYTES long), with its quirk: the
+ * line is decoded once (`%40` → `@`), and each `%40` of the original is tried at its original
+ * offset in the decoded line. Counts what it finds; percentSpecial when one hit the suffix table
+ * (the line then goes to JS whole, which counts those again without double counting).
+ */
+function percentEncoded(s: usize, e: usize, first: usize): void {
+  let n: usize = 0;
+  for (let i = s; i < e; ) {
+    if (i + 2 < e && isPercent40(i)) {
+      store<u8>(scratch + n, 64);
+      i += 3;
+    } else {
+      store<u8>(scratch + n, load<u8>(i));
+      i++;
+    }
+    n++;
+  }
+  percentFound = 0;
+  percentSpecial = false;
+  const end = scratch + n;
+  for (let p = first; p < e; p = findPercent40(p + 3, e)) {
+    const at = scratch + (p - s);
+    if (at < end && load<u8>(at) == 64 && address(at, scratch, end) != 0) {
+      percentFound++;
+      addLanes(addrA, addrB);
+      if (addrSpecial) percentSpecial = true;
+    }
+  }
+}
+
+/** JS `\s` over a latin-1 byte (what classifyAddressless's regex sees). */
+// @ts-ignore: decorator
+@inline
+function isSpace(c: u32): bool {
+  return c == 32 || c - 9 < 5 || c == 0xa0;
+}
+
+/** [A-Za-z0-9_]: a word byte for `\b`. */
+// @ts-ignore: decorator
+@inline
+function isWord(c: u32): bool {
+  return (c | 32) - 97 < 26 || c - 48 < 10 || c == 95;
+}
+
+/** Does [p, lim) start with `word` (lower-case letters; the bytes compared case-insensitively) followed by `\b`? */
+function keywordAt(p: usize, lim: usize, word: string): bool {
+  const n = <usize>word.length;
+  if (p + n > lim) return false;
+  for (let k: usize = 0; k < n; k++) if ((<u32>load<u8>(p + k) | 32) != <u32>word.charCodeAt(<i32>k)) return false;
+  return p + n == lim || !isWord(load<u8>(p + n));
+}
+
+/** Five of `c` at p, within lim? */
+function runOf5(p: usize, lim: usize, c: u8): bool {
+  if (p + 5 > lim) return false;
+  for (let k: usize = 0; k < 5; k++) if (load<u8>(p + k) != c) return false;
+  return true;
+}
+
+/** chunk.ts STEALER_KEYS over the first 24 bytes of the line (as latin-1). */
+function stealerKey(s: usize, e: usize): bool {
+  const lim = e < s + 24 ? e : s + 24;
+  let p = s;
+  while (p < lim && isSpace(load<u8>(p))) p++;
+  if (p == lim) return false;
+  if (runOf5(p, lim, 61) || runOf5(p, lim, 45) || runOf5(p, lim, 42)) return true;
+  switch (<u32>load<u8>(p) | 32) {
+    case 97: // a
+      return keywordAt(p, lim, 'application');
+    case 98: // b
+      return keywordAt(p, lim, 'browser');
+    case 102: // f
+      return keywordAt(p, lim, 'filename');
+    case 104: // h
+      return keywordAt(p, lim, 'host') || keywordAt(p, lim, 'hostname');
+    case 112: // p
+      return keywordAt(p, lim, 'password') || keywordAt(p, lim, 'pass') || keywordAt(p, lim, 'profile');
+    case 115: // s
+      return keywordAt(p, lim, 'soft') || keywordAt(p, lim, 'software') || keywordAt(p, lim, 'storage');
+    case 117: // u
+      return keywordAt(p, lim, 'url');
+  }
+  return false;
+}
+
+/** chunk.ts classifyAddressless: a user:pass record, a stealer-log field, or rejected with a reason. Returns records added. */
+function classifyAddressless(s: usize, e: usize): i32 {
+  let separator = false;
+  let control = 0;
+  let printable = 0;
+  for (let i = s; i < e; i++) {
+    const c = <u32>load<u8>(i);
+    if (c < 32 && c != 9) control++;
+    else {
+      printable++;
+      if (c == 58 || c == 59 || c == 124 || c == 9 || c == 44) separator = true;
+    }
+  }
+  if (control > 0 && control * 8 > <i32>(e - s)) {
+    countReason(R_BINARY);
+    return 0;
+  }
+  if (printable > 0 && stealerKey(s, e)) {
+    countReason(R_STEALER_FIELD);
+    return 0;
+  }
+  if (!separator) {
+    countReason(R_NO_SEPARATOR);
+    return 0;
+  }
+  countReason(R_USER_PASS);
+  return 1;
+}
+
 /**
  * census.ts censusChunk from line start `s0` over the input: lines starting before `end`, bytes
- * available up to `limit` (`atEnd`: the input ends there). Positions are offsets in the input.
+ * available up to `limit` (`atEnd`: the input ends there). Positions are offsets in the input;
+ * `seen` has a bit per reason the accumulator already counts.
  * Returns -1 when done, or the start of the line to resume from once JS has drained the queue.
  */
-export function census(s0: i32, end: i32, limit: i32, atEnd: i32, maxLine: i32, flags: i32): i32 {
+export function census(s0: i32, end: i32, limit: i32, atEnd: i32, maxLine: i32, seen: i32): i32 {
   const base = input;
   const stop = base + <usize>end;
   const lim = base + <usize>limit;
   let s = base + <usize>s0;
-  let has = flags;
+  reasonsSeen = seen;
   let lines = 0;
   let records = 0;
-  let empty = 0;
-  let tooLong = 0;
   let resume: i32 = -1;
   queueLen = 0;
   const newlines = i8x16.splat(10);
@@ -470,12 +671,7 @@ export function census(s0: i32, end: i32, limit: i32, atEnd: i32, maxLine: i32, 
       if (atEnd == 0 || <i32>(lim - s) > maxLine) {
         // A line running past the look-ahead is longer than the cap: count it, never hold it.
         lines++;
-        if (has & HAS_TOO_LONG) tooLong++;
-        else {
-          store<i32>(queue + (<usize>queueLen << 2), EV_FIRST_TOO_LONG);
-          queueLen++;
-          has |= HAS_TOO_LONG;
-        }
+        countReason(R_TOO_LONG);
         break;
       }
       nl = lim;
@@ -484,34 +680,22 @@ export function census(s0: i32, end: i32, limit: i32, atEnd: i32, maxLine: i32, 
     lines++;
     let e = nl;
     if (e > s && load<u8>(e - 1) == 13) e--;
-    if (<i32>(e - s) > maxLine) {
-      if (has & HAS_TOO_LONG) tooLong++;
-      else {
-        store<i32>(queue + (<usize>queueLen << 2), EV_FIRST_TOO_LONG);
-        queueLen++;
-        has |= HAS_TOO_LONG;
-      }
-    } else if (e == s) {
-      if (has & HAS_EMPTY) empty++;
-      else {
-        store<i32>(queue + (<usize>queueLen << 2), EV_FIRST_EMPTY);
-        queueLen++;
-        has |= HAS_EMPTY;
-      }
-    } else {
+    if (<i32>(e - s) > maxLine) countReason(R_TOO_LONG);
+    else if (e == s) countReason(R_EMPTY);
+    else {
       const lineQueue = queueLen;
       let addresses = 0;
       let specials = false;
-      let overflow = false;
+      let toJs = false;
       let at = firstAt != 0 && firstAt < e ? firstAt : e;
       while (at < e) {
         const r = address(at, s, e);
         if (r != 0) {
           addresses++;
           addLanes(addrA, addrB);
-          if (addrSpecial && !overflow) {
+          if (addrSpecial && !toJs) {
             // Leave room for the line's closing record (or its EV_LINE fallback).
-            if (queueCap - queueLen < 7 + 3) overflow = true;
+            if (queueCap - queueLen < 7 + 3) toJs = true;
             else {
               const q = queue + (<usize>queueLen << 2);
               store<i32>(q, EV_ADDRESS);
@@ -528,21 +712,37 @@ export function census(s0: i32, end: i32, limit: i32, atEnd: i32, maxLine: i32, 
           at = findAt(r, e);
         } else at = findAt(at + 1, e);
       }
-      if (addresses == 0 || overflow) {
+      if (addresses == 0) {
+        const pct = findPercent40(s, e);
+        if (pct < e) {
+          if (<i32>(e - s) > SCRATCH_BYTES) toJs = true;
+          else {
+            percentEncoded(s, e, pct);
+            addresses = percentFound;
+            if (percentSpecial) toJs = true;
+          }
+        }
+        if (addresses == 0 && !toJs) records += classifyAddressless(s, e);
+      }
+      if (toJs) {
         // JS handles the whole line (addresses it counts again are already in the set: no double count).
         queueLen = lineQueue;
         push3(EV_LINE, <i32>(s - base), <i32>(e - base));
-      } else {
+      } else if (addresses > 0) {
         records += addresses;
         if (specials) push3(EV_SPECIAL_LINE, <i32>(s - base), <i32>(e - base));
       }
     }
     s = nl + 1;
   }
+  flushExact();
   store<i32>(stats + STAT_LINES, load<i32>(stats + STAT_LINES) + lines);
   store<i32>(stats + STAT_RECORDS, load<i32>(stats + STAT_RECORDS) + records);
-  store<i32>(stats + STAT_EMPTY, load<i32>(stats + STAT_EMPTY) + empty);
-  store<i32>(stats + STAT_TOO_LONG, load<i32>(stats + STAT_TOO_LONG) + tooLong);
   store<i32>(stats + STAT_QUEUE, queueLen);
   return resume;
+}
+
+/** Keeps the batch's slot loads alive (an unused load would be optimised away). */
+export function touchedSlots(): u32 {
+  return sink;
 }

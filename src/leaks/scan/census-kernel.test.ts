@@ -170,11 +170,26 @@ describe('census kernel (WebAssembly)', () => {
       longs.push(`${'k'.repeat(Math.floor(r() * 9000))}:${i}.user@${i % 40 === 0 ? 'Lab.Gov.VN' : 'HaNoi.gov.vn'}:pw${i};x${i}@vietcombank.com.vn`);
     }
     writeFileSync(join(h, 'long-lines.txt'), longs.join('\n'));
+    // classifyAddressless's edges: stealer-log keys (case, `\s` prefixes, `\b`, the 24-byte cut) and the binary ratio.
+    const edges: string[] = [];
+    const keys = ['url', 'host', 'hostname', 'password', 'pass', 'soft', 'software', 'application', 'browser', 'profile', 'storage', 'filename'];
+    for (const key of [...keys, 'passw', 'hostnam', 'urls', '=====', '====', '-----', '*****', '**** *', '======']) {
+      for (const prefix of ['', ' ', '\t', '\xa0', '\x0b', '\x85', ' \xa0 ', '\x00']) {
+        for (const suffix of ['', ':', ': x', 'x', '_', '9', ' ', '\xe9', '-', '|y']) {
+          edges.push(prefix + key + suffix, prefix + key.toUpperCase() + suffix);
+          const pad = 24 - prefix.length - key.length;
+          if (pad >= 0) edges.push(prefix + ' '.repeat(pad) + key + suffix, prefix + '\t'.repeat(pad) + key.toUpperCase() + suffix);
+        }
+      }
+    }
+    for (let n = 8; n < 40; n++) for (let c = 0; c < 6; c++) edges.push(`a:b${'\x01'.repeat(c)}${'z'.repeat(Math.max(0, n - 3 - c))}`);
+    writeFileSync(join(h, 'edges.txt'), `${edges.join('\n')}\n`, 'latin1');
     for (const maxLineBytes of [1 << 20, 700, 5000]) {
       const { js, wasm } = await scanBoth([h], { orgDomains: ORG, census: true, workers: 0, maxLineBytes });
       if (maxLineBytes === 700) expect(js.rejectedByReason['line-too-long']).toBeGreaterThan(100);
       expect(js.rejectedByReason.binary).toBeGreaterThan(0);
       expect(js.skipped.empty).toBeGreaterThan(0);
+      expect(js.skipped['stealer-field']).toBeGreaterThan(1000);
       expectSame(js, wasm);
     }
   });

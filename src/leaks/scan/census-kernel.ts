@@ -38,6 +38,7 @@ interface KernelExports {
   ensureInput(bytes: number): number;
   resetUnique(): void;
   addPending(n: number): void;
+  flushUnique(): void;
   census(s: number, end: number, limit: number, atEnd: number, maxLine: number, flags: number): number;
 }
 
@@ -45,15 +46,20 @@ interface KernelExports {
 const EV_LINE = 1;
 const EV_ADDRESS = 2;
 const EV_SPECIAL_LINE = 3;
-const EV_FIRST_EMPTY = 4;
-const EV_FIRST_TOO_LONG = 5;
-const HAS_EMPTY = 1;
-const HAS_TOO_LONG = 2;
+const EV_FIRST = 4;
 const STAT_LINES = 0;
 const STAT_RECORDS = 1;
-const STAT_EMPTY = 2;
-const STAT_TOO_LONG = 3;
-const STAT_QUEUE = 4;
+const STAT_QUEUE = 2;
+const STAT_REASONS = 3;
+/** The kernel's reasons, by number: skipped (acc.skip) or rejected (acc.reject), and the key. */
+const REASONS: { rejected: boolean; key: string }[] = [
+  { rejected: false, key: 'empty' },
+  { rejected: true, key: 'line-too-long' },
+  { rejected: true, key: 'binary' },
+  { rejected: false, key: 'stealer-field' },
+  { rejected: true, key: 'no-separator' },
+  { rejected: false, key: 'user-pass-records' },
+];
 
 const QUEUE_INTS = 1 << 14;
 const PENDING_PAIRS = 1 << 12;
@@ -144,6 +150,7 @@ class CensusKernel implements UniqueHolder {
 
   settleInto(acc: ScanAccumulator): void {
     this.flushPending();
+    this.x.flushUnique();
     this.refresh();
     const hll = this.x.hllPtr();
     const exact = this.x.exactCounting()
@@ -186,8 +193,9 @@ class CensusKernel implements UniqueHolder {
     }
     const maxLine = plan.settings.maxLineBytes;
     for (;;) {
-      const flags = (acc.skipped.empty !== undefined ? HAS_EMPTY : 0) | (acc.rejected['line-too-long'] !== undefined ? HAS_TOO_LONG : 0);
-      const resume = this.x.census(s, view.end, view.limit, view.atInputEnd ? 1 : 0, maxLine, flags);
+      let seen = 0;
+      for (let r = 0; r < REASONS.length; r++) if ((REASONS[r]!.rejected ? acc.rejected : acc.skipped)[REASONS[r]!.key] !== undefined) seen |= 1 << r;
+      const resume = this.x.census(s, view.end, view.limit, view.atInputEnd ? 1 : 0, maxLine, seen);
       if (this.x.memory.buffer !== this.arrayBuffer) {
         this.refresh();
         local = { ...view, buf: this.bytes.subarray(at, at + view.limit) };
@@ -201,9 +209,17 @@ class CensusKernel implements UniqueHolder {
     const stats = this.stats;
     acc.lines += ints[stats + STAT_LINES]!;
     acc.records += ints[stats + STAT_RECORDS]!;
-    if (ints[stats + STAT_EMPTY]! > 0) acc.skip('empty', ints[stats + STAT_EMPTY]!);
-    if (ints[stats + STAT_TOO_LONG]! > 0) acc.reject('line-too-long', ints[stats + STAT_TOO_LONG]!);
-    ints.fill(0, stats, stats + STAT_QUEUE + 1);
+    for (let r = 0; r < REASONS.length; r++) {
+      const n = ints[stats + STAT_REASONS + r]!;
+      if (n > 0) this.countReason(acc, r, n);
+    }
+    ints.fill(0, stats, stats + STAT_REASONS + REASONS.length);
+  }
+
+  private countReason(acc: ScanAccumulator, reason: number, n: number): void {
+    const { rejected, key } = REASONS[reason]!;
+    if (rejected) acc.reject(key, n);
+    else acc.skip(key, n);
   }
 
   /** The rare cases, in line order, by the JavaScript census's own code. Nothing here calls the kernel. */
@@ -227,13 +243,9 @@ class CensusKernel implements UniqueHolder {
           org = false;
           k += 3;
           break;
-        case EV_FIRST_EMPTY:
-          acc.skip('empty');
-          k++;
-          break;
-        case EV_FIRST_TOO_LONG:
-          acc.reject('line-too-long');
-          k++;
+        case EV_FIRST:
+          this.countReason(acc, q[k + 1]!, 1);
+          k += 3;
           break;
         default:
           throw new Error(`census kernel: unknown event ${q[k]} at ${k - this.queue}`);
