@@ -58,6 +58,11 @@ const SCRATCH_BYTES: i32 = 4096;
 const BATCH: i32 = 16;
 
 let top: usize = 0;
+// Nibble tables for 16-byte class tests (prepareClasses): a byte b is in the class when
+// lowTable[b & 15] & highTable[b >> 4] is not 0 (bit h of lowTable[l] is "h·16 + l is in it").
+let localLow: v128 = i8x16.splat(0);
+let domainLow: v128 = i8x16.splat(0);
+let highBits: v128 = i8x16.splat(0);
 /** Per byte: its lower-case value when it may be in a local part (bytes.ts LOCAL, which holds every DOMAIN byte), else 0. */
 let localLower: usize = 0;
 /** Per byte: 1 when it may be in a domain (bytes.ts DOMAIN). */
@@ -126,6 +131,31 @@ export function init(suffixSlots: i32, queueInts: i32, pendingPairs: i32, inputB
   exactSize = 0;
   exactLimit = limit;
   exactOn = 1;
+}
+
+/** Build the nibble tables from the byte tables (after JS filled them; every class byte is ASCII). */
+export function prepareClasses(): void {
+  const tmp = alloc(48);
+  memory.fill(tmp, 0, 48);
+  for (let b: u32 = 0; b < 128; b++) {
+    const bit = <u8>(<u32>1 << (b >>> 4));
+    if (load<u8>(localLower + b) != 0) store<u8>(tmp + (b & 15), load<u8>(tmp + (b & 15)) | bit);
+    if (load<u8>(domainBytes + b) != 0) store<u8>(tmp + 16 + (b & 15), load<u8>(tmp + 16 + (b & 15)) | bit);
+  }
+  for (let h: u32 = 0; h < 8; h++) store<u8>(tmp + 32 + h, <u8>(<u32>1 << h));
+  localLow = v128.load(tmp);
+  domainLow = v128.load(tmp + 16);
+  highBits = v128.load(tmp + 32);
+}
+
+/** Bit k set when byte k of v is in the class of `low` (see localLow). */
+// @ts-ignore: decorator
+@inline
+function classMask(v: v128, low: v128): i32 {
+  const lo = v128.and(v, i8x16.splat(15));
+  const hi = i8x16.shr_u(v, 4);
+  const hit = v128.and(i8x16.swizzle(low, lo), i8x16.swizzle(highBits, hi));
+  return i8x16.bitmask(i8x16.ne(hit, i8x16.splat(0)));
 }
 
 export function localLowerPtr(): usize {
@@ -368,8 +398,18 @@ let addrSpecial: bool = false;
 function address(at: usize, s: usize, e: usize): usize {
   let ds = at + 1;
   while (ds < e && load<u8>(ds) == 64) ds++;
+  // Domain bytes, 16 at a time (bytes from e on count as outside).
   let end = ds;
-  while (end < e && load<u8>(domainBytes + <usize>load<u8>(end)) != 0) end++;
+  while (end < e) {
+    let outside = ~classMask(v128.load(end), domainLow) & 0xffff;
+    if (e - end < 16) outside |= 0xffff << <i32>(e - end);
+    if (outside != 0) {
+      end += <usize>ctz<i32>(outside);
+      break;
+    }
+    end += 16;
+  }
+  if (end > e) end = e;
   while (end > ds) {
     const c = load<u8>(end - 1);
     if (c != 46 && c != 45) break;
@@ -413,28 +453,33 @@ function address(at: usize, s: usize, e: usize): usize {
   h1 = (h1 ^ 64) * HASH_MUL1;
   h2 = (h2 ^ 64) * HASH_MUL2;
   h2 ^= h2 >>> 15;
-  // Local part, leftwards; the state is kept at each byte that is not a dot (leading dots are dropped).
-  let start: usize = 0;
-  let s1: u32 = 0;
-  let s2: u32 = 0;
-  for (let j = at - 1; j >= s; j--) {
+  // Local part: the run of local bytes before `at` (16 at a time, leftwards, not before s), less
+  // its leading dots; then folded right to left (census.ts keeps the state at each non-dot byte:
+  // the same as folding [start, at)).
+  let run = at;
+  while (run > s) {
+    const p = run - 16;
+    let outside = ~classMask(v128.load(p), localLow) & 0xffff;
+    if (p < s) outside |= (1 << <i32>(s - p)) - 1;
+    if (outside != 0) {
+      run = p + <usize>(32 - clz<i32>(outside));
+      break;
+    }
+    run = p;
+  }
+  let start = run;
+  while (start < at && load<u8>(start) == 46) start++;
+  if (start == at || at - start > 64) return 0;
+  // `scheme://user@host` is URL user-info (android://hash@package), not an address.
+  if (start > s && load<u8>(start - 1) == 47) return 0;
+  for (let j = at - 1; j >= start; j--) {
     const c = <u32>load<u8>(localLower + <usize>load<u8>(j));
-    if (c == 0) break;
     h1 = (h1 ^ c) * HASH_MUL1;
     h2 = (h2 ^ c) * HASH_MUL2;
     h2 ^= h2 >>> 15;
-    if (c != 46) {
-      if (at - j > 64) return 0;
-      start = j;
-      s1 = h1;
-      s2 = h2;
-    }
   }
-  if (start == 0) return 0;
-  // `scheme://user@host` is URL user-info (android://hash@package), not an address.
-  if (start > s && load<u8>(start - 1) == 47) return 0;
-  addrA = fmix32(s1);
-  addrB = fmix32(s2 ^ 0x2545f491);
+  addrA = fmix32(h1);
+  addrB = fmix32(h2 ^ 0x2545f491);
   addrStart = start;
   addrDomainStart = ds;
   addrSpecial = special;

@@ -22,6 +22,7 @@ const WASM_URL = new URL('../../../build/wasm/census.wasm', import.meta.url);
 interface KernelExports {
   memory: WebAssembly.Memory;
   init(suffixSlots: number, queueInts: number, pendingPairs: number, inputBytes: number, exactSlots: number, exactLimit: number): void;
+  prepareClasses(): void;
   localLowerPtr(): number;
   domainBytesPtr(): number;
   hllPtr(): number;
@@ -117,6 +118,7 @@ class CensusKernel implements UniqueHolder {
     }
     this.ints.set(table.keys, this.x.suffixKeysPtr() >>> 2);
     this.bytes.set(table.hits, this.x.suffixHitsPtr());
+    this.x.prepareClasses();
     this.queue = this.x.queuePtr() >>> 2;
     this.stats = this.x.statsPtr() >>> 2;
   }
