@@ -39,6 +39,25 @@ export interface ChunkView {
 export const PERCENT40 = Buffer.from('%40');
 const STEALER_KEYS = /^\s*((url|host|hostname|password|pass|soft|software|application|browser|profile|storage|filename)\b|={5,}|-{5,}|\*{5,})/i;
 
+/** A special address's domain, classified once (ScanPlan.domainOf). */
+interface DomainInfo {
+  /** The lower-cased bytes. */
+  bytes: Uint8Array;
+  /** CATEGORY_BIT bits; 0 when only the suffix table's hash hit. */
+  cats: number;
+  name: string;
+}
+
+/** Domains ScanPlan.domainOf remembers before it starts over (hostile dumps can have millions). */
+const MAX_REMEMBERED_DOMAINS = 1 << 16;
+
+/** Do the lower-cased bytes buf[from, to) equal `lower`? */
+function sameLowerBytes(lower: Uint8Array, buf: Uint8Array, from: number, to: number): boolean {
+  if (lower.length !== to - from) return false;
+  for (let i = from; i < to; i++) if (LOWER[buf[i]!] !== lower[i - from]) return false;
+  return true;
+}
+
 /** Per-settings precomputed matchers, built once per worker. */
 export class ScanPlan {
   readonly classifier: Classifier;
@@ -52,6 +71,8 @@ export class ScanPlan {
   private readonly gov = Buffer.from('gov.vn');
   private readonly edu = Buffer.from('edu.vn');
   private table: { keys: Int32Array; hits: Uint8Array; shift: number; mask: number } | undefined;
+  private readonly domains = new Map<number, DomainInfo[]>();
+  private domainCount = 0;
 
   constructor(readonly settings: ScanSettings) {
     this.classifier = new Classifier(settings.orgDomains, settings.bankDomains);
@@ -115,6 +136,29 @@ export class ScanPlan {
   countSpecial(acc: ScanAccumulator, buf: Buffer, start: number, at: number, domainStart: number, end: number, a: number, b: number): boolean {
     const known = acc.special.get(a, b);
     if (known !== 0) return (known & CATEGORY_BIT.org) !== 0;
+    const { cats, name } = this.domainOf(buf, domainStart, end);
+    if (cats === 0) return false; // a suffix-table hit by hash only
+    acc.addSpecial(a, b, name, cats);
+    if (cats & CATEGORY_BIT.org) {
+      acc.org.add(`${lowerAscii(buf, start, at)}@${name}`);
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Categories and lower-case name of the domain [domainStart, end), remembered per domain: a
+   * dump's special addresses share a few thousand domains, and classifying one (suffix checks, its
+   * name as a string) cost more than the rest of the census's work for the address. Entries are
+   * found by a hash of the lower-cased bytes and confirmed byte by byte; the memory is bounded.
+   */
+  private domainOf(buf: Uint8Array, domainStart: number, end: number): DomainInfo {
+    let h = HASH_SEED1;
+    for (let i = domainStart; i < end; i++) h = Math.imul(h ^ LOWER[buf[i]!]!, HASH_MUL1);
+    const known = this.domains.get(h);
+    if (known) {
+      for (const info of known) if (sameLowerBytes(info.bytes, buf, domainStart, end)) return info;
+    }
     let cats = 0;
     if (domainEndsWith(buf, domainStart, end, this.vn)) {
       cats |= CATEGORY_BIT.vn;
@@ -125,14 +169,16 @@ export class ScanPlan {
     if (list) {
       for (const s of list) if (domainEndsWith(buf, domainStart, end, s.bytes)) cats |= s.what === 'bank' ? CATEGORY_BIT.bank : CATEGORY_BIT.org;
     }
-    if (cats === 0) return false; // a suffix-table hit by hash only
-    const domain = lowerAscii(buf, domainStart, end);
-    acc.addSpecial(a, b, domain, cats);
-    if (cats & CATEGORY_BIT.org) {
-      acc.org.add(`${lowerAscii(buf, start, at)}@${domain}`);
-      return true;
+    const name = lowerAscii(buf as Buffer, domainStart, end);
+    const info: DomainInfo = { bytes: Buffer.from(name, 'latin1'), cats, name };
+    if (this.domainCount >= MAX_REMEMBERED_DOMAINS) {
+      this.domains.clear();
+      this.domainCount = 0;
     }
-    return false;
+    if (known && this.domains.has(h)) known.push(info);
+    else this.domains.set(h, [info]);
+    this.domainCount++;
+    return info;
   }
 
   /**
