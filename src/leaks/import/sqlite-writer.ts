@@ -40,6 +40,8 @@ const IMPORT_CACHE_KIB = 128 * 1024;
 const SCRATCH = 'leak_import';
 
 interface Statements {
+  sort: SQLite.Statement;
+  clearStaged: SQLite.Statement;
   stage: SQLite.Statement;
   clear: SQLite.Statement;
   checkpoint: SQLite.Statement;
@@ -67,6 +69,7 @@ export class SqliteImportWriter implements ImportWriter {
     db.exec(`ATTACH DATABASE ':memory:' AS ${SCRATCH}`);
     try {
       db.exec(`
+        CREATE TABLE ${SCRATCH}.staged (email TEXT NOT NULL, code INTEGER NOT NULL, mask TEXT, fingerprint TEXT, url TEXT);
         CREATE TABLE ${SCRATCH}.batch (email TEXT PRIMARY KEY, code INTEGER NOT NULL, mask TEXT, fingerprint TEXT, url TEXT) WITHOUT ROWID;
         CREATE TABLE ${SCRATCH}.staff (address TEXT PRIMARY KEY, full_name TEXT NOT NULL, email TEXT NOT NULL, unit TEXT) WITHOUT ROWID;
         CREATE TABLE ${SCRATCH}.domains (i INTEGER PRIMARY KEY, name TEXT NOT NULL);`);
@@ -114,26 +117,39 @@ export class SqliteImportWriter implements ImportWriter {
       reopenNote: `reopened: seen in a newer leak (source ${ctx.sourceId})`,
     };
     let counts: BatchCounts = { created: 0, reopened: 0 };
-    this.db.transaction(() => {
-      // The file's row first: it takes the write lock, and proves the source is still there.
-      if (s.checkpoint.run(checkpoint, ctx.sourceId, ctx.fileKey).changes !== 1)
-        throw new VigilError('leaks.import-source-gone', `source ${ctx.sourceId} or its file ${ctx.fileKey} was deleted while importing`, {
-          hint: 'run the import again',
-        });
-      // The staging table's key is the address: SQLite sorts the batch as it stages it (in C;
-      // sorting the strings in JavaScript cost several µs per account).
-      for (let i = 0; i < batch.length; i++) {
-        const a = batch[i]!;
-        s.stage.run(a.email, codes[i], a.mask, a.fingerprint, a.url);
-      }
-      // Order matters: history and updates read the accounts and pairs as they were before the batch.
-      const history = s.history.run(pick(constants, 'actor', 'now', 'createdNote', 'reopenNote', 'sourceId')).changes;
-      s.update.run(pick(constants, 'sourceId', 'seenAt', 'now'));
-      const created = s.accounts.run(pick(constants, 'seenAt', 'now')).changes;
-      s.pairs.run(pick(constants, 'sourceId', 'seenAt'));
-      s.clear.run();
-      counts = { created, reopened: history - created };
-    })();
+    // Foreign keys are checked by construction here, not per row (two index probes per pair): every
+    // pair's account is stored or inserted just before it, and the source's file row is updated
+    // first in the same write transaction, which no other connection can interleave with.
+    // (The pragma cannot change inside a transaction; all of this is synchronous, so no other
+    // query of this connection runs while it is off.)
+    const foreignKeys = this.db.pragma('foreign_keys', { simple: true }) as number;
+    if (foreignKeys) this.db.pragma('foreign_keys = OFF');
+    try {
+      this.db.transaction(() => {
+        // The file's row first: it takes the write lock, and proves the source is still there.
+        if (s.checkpoint.run(checkpoint, ctx.sourceId, ctx.fileKey).changes !== 1)
+          throw new VigilError('leaks.import-source-gone', `source ${ctx.sourceId} or its file ${ctx.fileKey} was deleted while importing`, {
+            hint: 'run the import again',
+          });
+        // Staged in the batch's order (an append), then copied once in address order into the table
+        // the statements read (SQLite's sorter, in C: sorting the strings in JavaScript cost several µs per account).
+        for (let i = 0; i < batch.length; i++) {
+          const a = batch[i]!;
+          s.stage.run(a.email, codes[i], a.mask, a.fingerprint, a.url);
+        }
+        s.sort.run();
+        s.clearStaged.run();
+        // Order matters: history and updates read the accounts and pairs as they were before the batch.
+        const history = s.history.run(pick(constants, 'actor', 'now', 'createdNote', 'reopenNote', 'sourceId')).changes;
+        s.update.run(pick(constants, 'sourceId', 'seenAt', 'now'));
+        const created = s.accounts.run(pick(constants, 'seenAt', 'now')).changes;
+        s.pairs.run(pick(constants, 'sourceId', 'seenAt'));
+        s.clear.run();
+        counts = { created, reopened: history - created };
+      })();
+    } finally {
+      if (foreignKeys) this.db.pragma('foreign_keys = ON');
+    }
     return counts;
   }
 
@@ -163,8 +179,10 @@ function pick<T extends Record<string, unknown>, K extends keyof T>(values: T, .
 function prepare(db: SQLite.Database): Statements {
   const stagedPair = `SELECT 1 FROM main.leak_account_sources p WHERE p.email = s.email AND p.source_id = @sourceId`;
   return {
-    stage: db.prepare(`INSERT INTO ${SCRATCH}.batch (email, code, mask, fingerprint, url) VALUES (?, ?, ?, ?, ?)`),
+    stage: db.prepare(`INSERT INTO ${SCRATCH}.staged (email, code, mask, fingerprint, url) VALUES (?, ?, ?, ?, ?)`),
+    sort: db.prepare(`INSERT INTO ${SCRATCH}.batch SELECT * FROM ${SCRATCH}.staged ORDER BY email`),
     clear: db.prepare(`DELETE FROM ${SCRATCH}.batch`),
+    clearStaged: db.prepare(`DELETE FROM ${SCRATCH}.staged`),
     checkpoint: db.prepare('UPDATE main.leak_files SET checkpoint_offset = ? WHERE source_id = ? AND file_key = ?'),
     // A new account gets a 'detected' row; a closed one seen in a source it was not in reopens.
     history: db.prepare(`
