@@ -26,11 +26,11 @@ describe('leaked accounts paged by the server, in Chromium', () => {
   it('shows the first page, loads the next with the cursor, filters and sorts on the server, and acts on rows of two pages', async () => {
     const { context, page } = await newPage(browser);
     const errors = collectPageErrors(page);
-    const listing: { url: URL; body: { total: number; nextCursor: string | null; accounts: unknown[] } }[] = [];
+    const listing: { url: URL; status: number; body: { total: number; nextCursor: string | null; accounts: unknown[] } }[] = [];
     page.on('response', async (response) => {
       const url = new URL(response.url());
       if (url.pathname !== '/api/v1/leaks/accounts' || url.searchParams.get('limit') === '1') return;
-      listing.push({ url, body: await response.json() });
+      listing.push({ url, status: response.status(), body: await response.json() });
     });
     await signIn(page, app.url, 'analyst');
     await page.goto(`${app.url}/leaks`);
@@ -43,7 +43,8 @@ describe('leaked accounts paged by the server, in Chromium', () => {
     await expect.poll(emails).toEqual(bySeverity.slice(0, 50));
     expect(await page.locator('[data-testid="leak-page"]').textContent()).toBe('Trang 1 / 50');
     expect(await page.locator('[data-testid="leak-total"]').textContent()).toContain(`${COUNT} / ${COUNT}`);
-    const first = listing.at(-1)!;
+    await expect.poll(() => listing.length).toBeGreaterThan(0);
+    const first = listing.find((l) => !l.url.searchParams.get('cursor'))!;
     expect(first.url.searchParams.get('limit')).toBe('50');
     expect(first.url.searchParams.get('cursor')).toBeNull();
     expect(first.body.accounts).toHaveLength(50);
@@ -53,7 +54,8 @@ describe('leaked accounts paged by the server, in Chromium', () => {
     const before = listing.length;
     await page.locator('button', { hasText: 'Sau ›' }).click();
     await expect.poll(emails).toEqual(bySeverity.slice(50, 100));
-    const second = listing.slice(before).at(-1)!;
+    await expect.poll(() => listing.slice(before).some((l) => l.url.searchParams.get('cursor'))).toBe(true);
+    const second = listing.slice(before).find((l) => l.url.searchParams.get('cursor'))!;
     expect(second.url.searchParams.get('cursor')).toBe(first.body.nextCursor);
     expect(await page.locator('[data-testid="leak-page"]').textContent()).toBe('Trang 2 / 50');
     // Select a row here, go back, select one on the first page: the bulk action takes both.
@@ -73,8 +75,10 @@ describe('leaked accounts paged by the server, in Chromium', () => {
     const stealers = seeded.filter((a) => a.severity === 'stealer');
     await expect.poll(async () => (await page.locator('[data-testid="leak-total"]').textContent()) ?? '').toContain(`${stealers.length} / ${COUNT}`);
     expect(stealers.length).toBeLessThan(COUNT);
-    const filtered = listing.at(-1)!;
-    expect(filtered.url.searchParams.get('severity')).toBe('stealer');
+    // (Responses are recorded as their bodies arrive, so look the request up rather than take the last.)
+    const isStealerPage = (l: (typeof listing)[number]) => l.url.searchParams.get('severity') === 'stealer' && !l.url.searchParams.get('text');
+    await expect.poll(() => listing.some(isStealerPage)).toBe(true);
+    const filtered = listing.findLast(isStealerPage)!;
     expect(filtered.url.searchParams.get('cursor')).toBeNull();
     expect(filtered.body.total).toBe(stealers.length);
     expect(await page.locator('[data-testid="leak-page"]').textContent()).toBe(`Trang 1 / ${Math.ceil(stealers.length / 50)}`);
@@ -83,18 +87,23 @@ describe('leaked accounts paged by the server, in Chromium', () => {
     await page.locator('[data-testid="filter-search"]').fill('binh.');
     const stealerBinh = stealers.filter((a) => a.email.startsWith('binh.'));
     await expect.poll(async () => (await page.locator('[data-testid="leak-total"]').textContent()) ?? '').toContain(`${stealerBinh.length} / ${COUNT}`);
-    expect(listing.at(-1)!.url.searchParams.get('text')).toBe('binh.');
+    await expect.poll(() => listing.some((l) => l.url.searchParams.get('text') === 'binh.' && l.body.total === stealerBinh.length)).toBe(true);
     expect(await page.locator('[data-testid="export-xlsx"]').getAttribute('href')).toBe('/api/v1/leaks/accounts/export.xlsx?severity=stealer&text=binh.');
 
     // Sorting by address goes to the server too.
     await table.locator('th button', { hasText: 'Địa chỉ' }).click();
     await expect.poll(emails).toEqual(expectedOrder(stealerBinh, 'email', false).slice(0, 50));
-    expect(listing.at(-1)!.url.searchParams.get('sort')).toBe('email');
+    await expect.poll(() => listing.some((l) => l.url.searchParams.get('sort') === 'email' && l.url.searchParams.get('text') === 'binh.')).toBe(true);
     // Clearing the filters keeps the sort: the first 50 of all accounts by address.
     await page.locator('button', { hasText: 'Xoá bộ lọc' }).click();
     await expect.poll(async () => (await page.locator('[data-testid="leak-total"]').textContent()) ?? '').toContain(`${COUNT} / ${COUNT}`);
     await expect.poll(emails).toEqual(expectedOrder(seeded, 'email', false).slice(0, 50));
     expect(await rows.count()).toBe(50);
+    // Only the one "next" asked with a cursor: a filter or sort change starts at the first page at once
+    // (never a request with the cursor of another sort), and the server refused nothing.
+    expect(listing.filter((l) => l.url.searchParams.get('cursor')).map((l) => l.url.searchParams.get('cursor'))).toEqual([first.body.nextCursor]);
+    expect(listing.every((l) => l.status === 200)).toBe(true);
+    expect(await page.locator('[data-testid="leak-accounts-error"]').count()).toBe(0);
     expect(errors).toEqual([]);
     await context.close();
   }, 120_000);

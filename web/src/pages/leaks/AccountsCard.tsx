@@ -37,8 +37,12 @@ export function AccountsCard({
   const { can } = useAuth();
   const [search, setSearch] = useState(filter.text ?? '');
   const [sort, setSort] = useState<{ key: SortKey; descending: boolean }>({ key: 'severity', descending: true });
-  // cursors[i] opens page i (undefined for the first).
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  // cursors[i] opens page i (undefined for the first), for the filters and sort they were made
+  // under: after a change the first page is asked for at once, never with a cursor of the old sort.
+  const filterKey = JSON.stringify([filter, sort]);
+  const [paging, setPaging] = useState<{ key: string; cursors: (string | undefined)[] }>({ key: filterKey, cursors: [undefined] });
+  const cursors = paging.key === filterKey ? paging.cursors : [undefined];
+  const setCursors = (next: (string | undefined)[]) => setPaging({ key: filterKey, cursors: next });
   const page = cursors.length - 1;
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [target, setTarget] = useState<string>('notified');
@@ -67,11 +71,9 @@ export function AccountsCard({
     return () => clearTimeout(timer);
   }, [search, filter, onFilter]);
 
-  // A new filter or sort starts at the first page with nothing selected.
-  const filterKey = JSON.stringify([filter, sort]);
+  // A new filter or sort starts with nothing selected (and at the first page, above).
   // biome-ignore lint/correctness/useExhaustiveDependencies: filterKey stands for the inputs
   useEffect(() => {
-    setCursors([undefined]);
     setSelected(new Set());
   }, [filterKey]);
 
@@ -209,6 +211,11 @@ export function AccountsCard({
         </div>
       ) : null}
 
+      {result.error ? (
+        <p className="error" role="alert" data-testid="leak-accounts-error">
+          {result.error}
+        </p>
+      ) : null}
       <div className="table-wrap">
         <table className="table leak-table" data-testid="leak-accounts">
           <thead>
