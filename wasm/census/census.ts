@@ -26,7 +26,6 @@ const CACHE_BITS: u32 = 10;
 const CACHED_DOMAIN_BYTES: i32 = 64;
 const VALID: i32 = 1;
 const SPECIAL: i32 = 2;
-const INVALID: i32 = 3;
 
 // Events (Int32 records in the queue). Keep in step with census-kernel.ts.
 const EV_LINE: i32 = 1; // [kind, s, e]: JS handles the whole line (no address here, or too many special ones for the queue)
@@ -429,7 +428,6 @@ function address(at: usize, s: usize, e: usize): usize {
     slot = cache + (<usize>((key * GOLDEN) >>> (32 - CACHE_BITS)) << 7);
     if (load<i32>(slot, 64) == length && sameBytes(slot, ds, length)) {
       const state = load<i32>(slot, 68);
-      if (state == INVALID) return 0;
       cached = true;
       special = state == SPECIAL;
       h1 = load<u32>(slot, 72);
@@ -437,15 +435,16 @@ function address(at: usize, s: usize, e: usize): usize {
     }
   }
   if (!cached) {
-    const folded = foldDomain(ds, end);
+    // Only domains that fold are kept: the `@` of a password is followed by a new non-domain each
+    // time, which would push the dump's common domains out (and fails the fold early anyway).
+    if (!foldDomain(ds, end)) return 0;
     if (slot != 0) {
-      memory.copy(slot, ds, <usize>length);
+      for (let k: usize = 0; k < <usize>length; k += 8) store<u64>(slot + k, load<u64>(ds + k));
       store<i32>(slot, length, 64);
-      store<i32>(slot, folded ? (foldedSpecial ? SPECIAL : VALID) : INVALID, 68);
+      store<i32>(slot, foldedSpecial ? SPECIAL : VALID, 68);
       store<u32>(slot, foldedH1, 72);
       store<u32>(slot, foldedH2, 76);
     }
-    if (!folded) return 0;
     h1 = foldedH1;
     h2 = foldedH2;
     special = foldedSpecial;
@@ -693,21 +692,28 @@ export function census(s0: i32, end: i32, limit: i32, atEnd: i32, maxLine: i32, 
       break;
     }
     // The line's newline, and its first `@` on the way (one pass of 16-byte compares).
+    // Also how many `@` it has: after the address at the only one, there is nothing left to search.
     let nl: usize = 0;
     let firstAt: usize = 0;
+    let atCount = 0;
     let p = s;
     while (p < lim) {
       const v = v128.load(p);
-      let m = i8x16.bitmask(v128.or(i8x16.eq(v, newlines), i8x16.eq(v, ats)));
-      if (lim - p < 16) m &= (1 << <i32>(lim - p)) - 1;
-      while (m != 0) {
-        const q = p + <usize>ctz<i32>(m);
-        if (load<u8>(q) == 10) {
-          nl = q;
-          break;
-        }
-        if (firstAt == 0) firstAt = q;
-        m &= m - 1;
+      let newline = i8x16.bitmask(i8x16.eq(v, newlines));
+      let at = i8x16.bitmask(i8x16.eq(v, ats));
+      if (lim - p < 16) {
+        const valid = (1 << <i32>(lim - p)) - 1;
+        newline &= valid;
+        at &= valid;
+      }
+      if (newline != 0) {
+        const k = ctz<i32>(newline);
+        nl = p + <usize>k;
+        at &= (1 << k) - 1;
+      }
+      if (at != 0) {
+        if (firstAt == 0) firstAt = p + <usize>ctz<i32>(at);
+        atCount += popcnt<i32>(at);
       }
       if (nl != 0) break;
       p += 16;
@@ -754,8 +760,8 @@ export function census(s0: i32, end: i32, limit: i32, atEnd: i32, maxLine: i32, 
               specials = true;
             }
           }
-          at = findAt(r, e);
-        } else at = findAt(at + 1, e);
+          at = --atCount == 0 ? e : findAt(r, e);
+        } else at = --atCount == 0 ? e : findAt(at + 1, e);
       }
       if (addresses == 0) {
         const pct = findPercent40(s, e);
