@@ -6,6 +6,7 @@ import type { LoadedConfig } from '../src/config/load.js';
 import { routeModules } from '../src/http/routes/index.js';
 import { leaksRoutes } from '../src/http/routes/leaks.js';
 import { type RunningServer, startServer } from '../src/http/server.js';
+import { buildLeakReport } from '../src/leaks/report-model.js';
 import { AuthService } from '../src/services/auth/auth-service.js';
 import { openTestStore, type TestStore, testDialects } from '../src/store/testing.js';
 import { expectedOrder, SEED_SOURCES, SEED_UNITS, type SeededAccount, seedAccounts } from './leaks-paging-fixture.js';
@@ -111,6 +112,8 @@ describe.each(testDialects())('GET /leaks/accounts paging (%s)', (dialect) => {
       [{ text: 'BINH.' }, (a) => a.email.startsWith('binh.')],
       [{ text: 'văn cường' }, (a) => (a.staffName ?? '').toLowerCase().includes('văn cường')],
       [{ text: '%' }, () => false],
+      // Vietnamese capitals fold on SQLite too (Đ → đ).
+      [{ text: 'ĐẶNG văn' }, (a) => (a.staffName ?? '').toLowerCase().includes('đặng văn')],
       [
         { state: 'detected', severity: 'plaintext', source: SEED_SOURCES[0]! },
         (a) => a.state === 'detected' && a.severity === 'plaintext' && a.sources.includes(SEED_SOURCES[0]!),
@@ -121,7 +124,10 @@ describe.each(testDialects())('GET /leaks/accounts paging (%s)', (dialect) => {
       const pages = await allPages({ ...filter, limit: '50', sort: 'email' });
       expect(pages[0]!.total, JSON.stringify(filter)).toBe(want.length);
       expect(pages.flatMap((p) => p.accounts.map((a) => a.email))).toEqual(expectedOrder(want, 'email', false));
+      // The exports take every account under the same filters, not one page.
+      expect((await buildLeakReport(testStore.store, filter)).accounts.length).toBe(want.length);
     }
+    expect(seeded.filter((a) => (a.staffName ?? '').startsWith('Đặng')).length).toBeGreaterThan(0);
   });
 
   it('refuses a limit out of bounds and a foreign or forged cursor with stable error ids', async () => {

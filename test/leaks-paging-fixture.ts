@@ -68,7 +68,7 @@ export async function seedAccounts(store: Store, count: number, seed = 7): Promi
       state: pick(LEAK_STATES),
       unit,
       assignedUnit: next() < 0.1 ? pick(SEED_UNITS) : null,
-      staffName: next() < 0.2 ? null : `${pick(['Nguyễn', 'Trần', 'Lê'])} Văn ${pick(['An', 'Bình', 'Cường'])}`,
+      staffName: next() < 0.2 ? null : `${pick(['Nguyễn', 'Trần', 'Lê', 'Đặng'])} Văn ${pick(['An', 'Bình', 'Cường'])}`,
       lastSeen: `2026-0${1 + Math.floor(next() * 9)}-01T00:00:00.000Z`,
       sources: inA ? (next() < 0.3 ? SEED_SOURCES : [SEED_SOURCES[0]!]) : [SEED_SOURCES[1]!],
     });

@@ -97,7 +97,7 @@ export interface AccountFilter {
   unit?: string;
   severity?: string;
   source?: string;
-  /** Part of the address or of the person's name (case-insensitive; on SQLite only ASCII letters fold case). */
+  /** Part of the address or of the person's name (case-insensitive, Vietnamese letters included). */
   text?: string;
   limit?: number;
 }
@@ -127,8 +127,24 @@ function containsPattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
+/**
+ * SQLite's lower() folds ASCII only, so "đặng" would not find "Đặng": on SQLite the names are
+ * folded by a JavaScript function registered on the connection (once per store), as PostgreSQL's
+ * lower() does natively.
+ */
+const foldRegistered = new WeakSet<object>();
+function foldedName(store: Store): RawBuilder<string> {
+  const sqlite = store.sqlite;
+  if (!sqlite) return sql<string>`lower(coalesce(leak_accounts.staff_name, ''))`;
+  if (!foldRegistered.has(sqlite)) {
+    sqlite.function('vigil_fold_case', { deterministic: true }, (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : ''));
+    foldRegistered.add(sqlite);
+  }
+  return sql<string>`vigil_fold_case(leak_accounts.staff_name)`;
+}
+
 /** The listing's filters as WHERE clauses: the same for a page, its total and the exports. */
-function applyFilter<Q extends AccountQuery>(query: Q, filter: AccountFilter): Q {
+function applyFilter<Q extends AccountQuery>(store: Store, query: Q, filter: AccountFilter): Q {
   let q = query as AccountQuery;
   if (filter.state) q = q.where('leak_accounts.state', '=', filter.state);
   if (filter.unit) {
@@ -149,13 +165,9 @@ function applyFilter<Q extends AccountQuery>(query: Q, filter: AccountFilter): Q
   const text = filter.text?.trim().toLowerCase();
   if (text) {
     const pattern = containsPattern(text);
-    // Addresses are stored in lower case; names are folded with lower() (ASCII only on SQLite).
-    q = q.where((eb) =>
-      eb.or([
-        sql<boolean>`leak_accounts.email like ${pattern} escape '\\'`,
-        sql<boolean>`lower(coalesce(leak_accounts.staff_name, '')) like ${pattern} escape '\\'`,
-      ]),
-    );
+    // Addresses are stored in lower case; names are case-folded on both dialects (foldedName).
+    const name = foldedName(store);
+    q = q.where((eb) => eb.or([sql<boolean>`leak_accounts.email like ${pattern} escape '\\'`, sql<boolean>`${name} like ${pattern} escape '\\'`]));
   }
   return q as Q;
 }
@@ -197,7 +209,7 @@ function accountRow(r: Selectable<LeakAccountsTable>, sources: Map<string, strin
 
 /** Every matching account (CLI, exports, demo): severity first, then address. */
 export async function listAccounts(store: Store, filter: AccountFilter = {}): Promise<AccountRow[]> {
-  const rows = await applyFilter(store.db.selectFrom('leak_accounts').selectAll(), filter)
+  const rows = await applyFilter(store, store.db.selectFrom('leak_accounts').selectAll(), filter)
     .orderBy('severity_rank', 'desc')
     .orderBy('email')
     .limit(filter.limit ?? 100_000)
@@ -297,10 +309,11 @@ export async function pageAccounts(store: Store, request: AccountPageRequest): P
     ...keys.map((key) => ({ key, descending })),
     { key: sql`leak_accounts.email`, descending: sort === 'email' && descending },
   ];
-  const totalRow = await applyFilter(store.db.selectFrom('leak_accounts'), filter)
+  const totalRow = await applyFilter(store, store.db.selectFrom('leak_accounts'), filter)
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
   let q = applyFilter(
+    store,
     store.db
       .selectFrom('leak_accounts')
       .selectAll('leak_accounts')
