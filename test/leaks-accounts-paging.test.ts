@@ -7,6 +7,7 @@ import { routeModules } from '../src/http/routes/index.js';
 import { leaksRoutes } from '../src/http/routes/leaks.js';
 import { type RunningServer, startServer } from '../src/http/server.js';
 import { buildLeakReport } from '../src/leaks/report-model.js';
+import { emailsUnder } from '../src/leaks/triage/triage.js';
 import { AuthService } from '../src/services/auth/auth-service.js';
 import { openTestStore, type TestStore, testDialects } from '../src/store/testing.js';
 import { expectedOrder, SEED_SOURCES, SEED_UNITS, type SeededAccount, seedAccounts } from './leaks-paging-fixture.js';
@@ -27,6 +28,7 @@ describe.each(testDialects())('GET /leaks/accounts paging (%s)', (dialect) => {
   let testStore: TestStore;
   let server: RunningServer;
   let token = '';
+  let analyst = '';
   let seeded: SeededAccount[];
 
   async function get<T>(path: string): Promise<{ status: number; body: T }> {
@@ -56,6 +58,8 @@ describe.each(testDialects())('GET /leaks/accounts paging (%s)', (dialect) => {
     const auth = new AuthService(testStore.store);
     await auth.users.create({ name: 'viewer', role: 'viewer', password: 'correct horse battery staple' }, 'test');
     token = (await auth.tokens.create({ name: 'viewer', user: 'viewer' }, 'test')).token;
+    await auth.users.create({ name: 'analyst', role: 'analyst', password: 'correct horse battery staple' }, 'test');
+    analyst = (await auth.tokens.create({ name: 'analyst', user: 'analyst' }, 'test')).token;
     const config: LoadedConfig = {
       file: undefined,
       baseDir: dir,
@@ -149,9 +153,46 @@ describe.each(testDialects())('GET /leaks/accounts paging (%s)', (dialect) => {
     }
   });
 
+  it('acts on every account under a filter server-side, refusing a changed list, a mixed target and too many', async () => {
+    const post = async <T>(path: string, body: unknown) => {
+      const response = await fetch(`${server.url}/api/v1${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${analyst}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      return { status: response.status, body: (await response.json()) as T };
+    };
+    const filter = { severity: 'stealer', state: 'detected' };
+    const want = seeded.filter((a) => a.severity === 'stealer' && a.state === 'detected').map((a) => a.email);
+    expect(want.length).toBeGreaterThan(20);
+    const stale = await post<{ error: string }>('/leaks/accounts/state', { filter, expectTotal: want.length + 1, state: 'notified' });
+    expect(stale.status).toBe(409);
+    expect(stale.body.error).toBe('leaks.bulk-changed');
+    expect((await get<Page>('/leaks/accounts?severity=stealer&state=detected')).body.total).toBe(want.length);
+    for (const mixed of [{ state: 'notified' }, { filter, emails: [want[0]], state: 'notified' }]) {
+      const refused = await post<{ error: string }>('/leaks/accounts/state', mixed);
+      expect(refused.status).toBe(400);
+      expect(refused.body.error).toBe('leaks.bulk-target');
+    }
+    const moved = await post<{ changed: string[] }>('/leaks/accounts/state', { filter, expectTotal: want.length, state: 'notified' });
+    expect(moved.status).toBe(200);
+    expect(moved.body.changed.sort()).toEqual([...want].sort());
+    expect((await get<Page>('/leaks/accounts?severity=stealer&state=detected')).body.total).toBe(0);
+    for (const a of seeded) if (want.includes(a.email)) a.state = 'notified';
+    // Assign by filter (the text search included).
+    const hoa = seeded.filter((a) => a.email.startsWith('hoa.') && a.severity === 'address');
+    const assigned = await post<{ assigned: number }>('/leaks/accounts/assign', { filter: { text: 'hoa.', severity: 'address' }, unit: 'Thanh tra' });
+    expect(assigned.body.assigned).toBe(hoa.length);
+    expect((await get<Page>(`/leaks/accounts?unit=${encodeURIComponent('Thanh tra')}`)).body.total).toBe(hoa.length);
+    // More than the bound under the filter: nothing is done.
+    expect(await emailsUnder(testStore.store, {}, COUNT - 1)).toBeNull();
+    expect(await emailsUnder(testStore.store, {}, COUNT)).toHaveLength(COUNT);
+  });
+
   it('documents the paging in the OpenAPI schema of the route', async () => {
     const response = await fetch(`${server.url}/api/v1/openapi.json`);
     const doc = JSON.stringify(await response.json());
-    for (const word of ['nextCursor', 'cursor', 'limit', 'total', 'lastSeen', 'leaks.bad-cursor']) expect(doc).toContain(word);
+    for (const word of ['nextCursor', 'cursor', 'limit', 'total', 'lastSeen', 'leaks.bad-cursor', 'expectTotal', 'leaks.bulk-changed'])
+      expect(doc).toContain(word);
   });
 });

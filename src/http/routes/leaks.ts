@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { VigilError } from '../../errors.js';
+import type { Store } from '../../store/store.js';
 import { readRange } from '../../leaks/passwords/pwned.js';
 import { buildLeakReport, listSources, sourceDetail } from '../../leaks/report-model.js';
 import { sourceTotals } from '../../leaks/import/source-census.js';
@@ -9,7 +10,10 @@ import {
   ACCOUNT_PAGE_DEFAULT,
   ACCOUNT_PAGE_MAX,
   ACCOUNT_SORTS,
+  type AccountFilter,
   assignUnit,
+  BULK_MAX,
+  emailsUnder,
   LEAK_STATES,
   pageAccounts,
   setState,
@@ -45,6 +49,43 @@ const accountPageQuery = accountQuery.extend({
     .describe('severity (rank), state (lifecycle order), email, person (unit, then name), lastSeen; ties by address'),
   order: z.enum(['asc', 'desc']).optional().describe('default desc for severity and lastSeen, asc otherwise'),
 });
+
+/** Whom a bulk action touches: the listed addresses, or every account under a filter (server-side). */
+const bulkTarget = {
+  emails: z.array(z.string().max(320)).min(1).max(BULK_MAX).optional().describe('the accounts (selected rows)'),
+  filter: accountQuery.optional().describe(`instead of emails: every account under these filters (at most ${BULK_MAX}; more → 400 leaks.bulk-too-many)`),
+  expectTotal: z
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe('with filter: the total the caller showed; a different count now → 409 leaks.bulk-changed, nothing done'),
+};
+
+async function bulkEmails(
+  store: Store,
+  body: { emails?: string[] | undefined; filter?: AccountFilter | undefined; expectTotal?: number | undefined },
+): Promise<string[]> {
+  if (Boolean(body.emails) === Boolean(body.filter)) {
+    throw new VigilError('leaks.bulk-target', 'a bulk action takes either emails or filter', {
+      hint: 'send the selected addresses as emails, or the list’s filters as filter',
+    });
+  }
+  if (body.emails) return body.emails;
+  const emails = await emailsUnder(store, body.filter ?? {});
+  if (!emails) {
+    throw new VigilError('leaks.bulk-too-many', `more than ${BULK_MAX} accounts are under these filters`, {
+      hint: 'narrow the filters (state, unit, severity, source, text) and act in parts',
+    });
+  }
+  if (body.expectTotal !== undefined && emails.length !== body.expectTotal) {
+    throw new VigilError('leaks.bulk-changed', `${emails.length} accounts are under these filters now, not ${body.expectTotal}`, {
+      hint: 'the list changed since it was shown: reload it and act again',
+      status: 409,
+    });
+  }
+  return emails;
+}
 
 const sourceSummarySchema = z.object({
   id: z.string(),
@@ -124,13 +165,14 @@ export const leaksRoutes = defineRoutes((r) => {
     role: 'analyst',
     summary: 'Move accounts to a triage state (bulk); logged with who and when',
     tags: ['leaks'],
-    body: z.object({ emails: z.array(z.string().max(320)).min(1).max(10_000), state: z.enum(LEAK_STATES), note: z.string().max(2000).optional() }),
+    description: 'Target: `emails`, or `filter` (every account under those filters, as GET /leaks/accounts takes them) with `expectTotal`.',
+    body: z.object({ ...bulkTarget, state: z.enum(LEAK_STATES), note: z.string().max(2000).optional() }),
     response: z.object({
       changed: z.array(z.string()),
       unchanged: z.array(z.string()),
       refused: z.array(z.object({ email: z.string(), from: z.string(), reason: z.string() })),
     }),
-    handler: async ({ services, body, user }) => setState(services.store, body.emails, body.state, `user:${user.name}`, body.note),
+    handler: async ({ services, body, user }) => setState(services.store, await bulkEmails(services.store, body), body.state, `user:${user.name}`, body.note),
   });
 
   r.post({
@@ -138,9 +180,12 @@ export const leaksRoutes = defineRoutes((r) => {
     role: 'analyst',
     summary: 'Assign accounts to a unit',
     tags: ['leaks'],
-    body: z.object({ emails: z.array(z.string().max(320)).min(1).max(10_000), unit: z.string().min(1).max(200) }),
+    description: 'Target: `emails`, or `filter` with `expectTotal`, as for /leaks/accounts/state.',
+    body: z.object({ ...bulkTarget, unit: z.string().min(1).max(200) }),
     response: z.object({ assigned: z.number() }),
-    handler: async ({ services, body, user }) => ({ assigned: await assignUnit(services.store, body.emails, body.unit, `user:${user.name}`) }),
+    handler: async ({ services, body, user }) => ({
+      assigned: await assignUnit(services.store, await bulkEmails(services.store, body), body.unit, `user:${user.name}`),
+    }),
   });
 
   r.get({

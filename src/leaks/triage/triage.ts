@@ -218,6 +218,18 @@ export async function listAccounts(store: Store, filter: AccountFilter = {}): Pr
   return rows.map((r) => accountRow(r, sources));
 }
 
+/** Most accounts one bulk action may touch (by list or by filter). */
+export const BULK_MAX = 10_000;
+
+/** Every address under the filters (a bulk action's target), or null when there are more than `max`. */
+export async function emailsUnder(store: Store, filter: AccountFilter, max = BULK_MAX): Promise<string[] | null> {
+  const rows = await applyFilter(store, store.db.selectFrom('leak_accounts').select('leak_accounts.email'), filter)
+    .orderBy('leak_accounts.email')
+    .limit(max + 1)
+    .execute();
+  return rows.length > max ? null : rows.map((r) => r.email);
+}
+
 /** The columns the accounts page sorts by. */
 export const ACCOUNT_SORTS = ['severity', 'state', 'email', 'person', 'lastSeen'] as const;
 export type AccountSort = (typeof ACCOUNT_SORTS)[number];
