@@ -283,6 +283,10 @@ export interface LeakFilesTable {
   size: number;
   checkpoint_offset: number;
   completed_at: string | null;
+  /** While in progress: the file's scan (census, accounts, data classes) as JSON, for a resume (0201). */
+  scan: string | null;
+  /** While in progress: each account's first offset in the file, sorted float64 (0201). */
+  first_offsets: Uint8Array | null;
 }
 
 export interface LeakAccountsTable {

@@ -195,10 +195,13 @@ function crashTest(dialect: 'sqlite' | 'postgres'): void {
         resumed: boolean;
         accounts: number;
         written: number;
-        files: { resumedFromByte: number | null; accounts: number; written: number }[];
+        files: { resumedFromByte: number | null; accounts: number; written: number; scannedBytes: number }[];
       };
       expect(body.resumed).toBe(true);
       expect(body.files[0]!.resumedFromByte).toBe(after.checkpoint_offset);
+      // It read only from the checkpoint on, not the whole file again.
+      expect(body.files[0]!.scannedBytes).toBe(statSync(dump).size - after.checkpoint_offset);
+      expect(body.files[0]!.scannedBytes).toBeLessThan(statSync(dump).size);
       expect(body.written).toBeGreaterThan(0);
       expect(body.written).toBeLessThan(body.accounts);
       expect(body.accounts).toBeGreaterThan(40_000);

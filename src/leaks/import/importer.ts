@@ -6,6 +6,7 @@ import { type PasswordKind, SEVERITY_RANK } from '../formats/password.js';
 import type { LeakMatch } from '../scan/accumulator.js';
 import { expandPaths, type ScanResult, scanPaths } from '../scan/engine.js';
 import { fileSketch, refreshSourceTotals, storeFileSketch } from './source-census.js';
+import { countBelow, decodeOffsets, encodeOffsets, hasOffset, type StoredScan, scanTail } from './resume.js';
 import { StaffDirectory } from './staff.js';
 import { type AccountAppearance, type BatchContext, type ImportWriter, openImportWriter } from './writer.js';
 
@@ -39,6 +40,8 @@ export interface ImportedFile {
   written: number;
   /** An earlier run was cut off: this one continued from this byte (its checkpoint). */
   resumedFromByte: number | null;
+  /** Bytes this run's scan read (less than the file's size when it resumed from the checkpoint). */
+  scannedBytes: number;
 }
 
 export interface ImportSummary {
@@ -68,24 +71,34 @@ const KIND_RANK: Record<PasswordKind, number> = { none: 0, hash: 1, md5: 2, ntlm
  * (then address), so a batch is a prefix of the file and its last offset a checkpoint.
  */
 export function strongestPerAccount(matches: LeakMatch[]): AccountAppearance[] {
-  // One small record per address while folding; the appearance objects are built once at the end.
-  const by = new Map<string, { best: LeakMatch; score: number; first: number }>();
+  // Parallel arrays by slot (address → slot), not an object per address: this runs once per match
+  // and a Map lookup is most of its cost. The appearance objects are built once at the end.
+  const slot = new Map<string, number>();
+  const best: LeakMatch[] = [];
+  const score: number[] = [];
+  const first: number[] = [];
   for (const m of matches) {
-    const score = SEVERITY_RANK[m.severity] * 16 + KIND_RANK[m.passwordKind];
-    const prev = by.get(m.email);
-    if (!prev) {
-      by.set(m.email, { best: m, score, first: m.offset });
+    const s = SEVERITY_RANK[m.severity] * 16 + KIND_RANK[m.passwordKind];
+    const i = slot.get(m.email);
+    if (i === undefined) {
+      slot.set(m.email, best.length);
+      best.push(m);
+      score.push(s);
+      first.push(m.offset);
       continue;
     }
-    if (score > prev.score || (score === prev.score && m.offset < prev.best.offset)) {
-      prev.best = m;
-      prev.score = score;
+    if (s > score[i]! || (s === score[i]! && m.offset < best[i]!.offset)) {
+      best[i] = m;
+      score[i] = s;
     }
-    if (m.offset < prev.first) prev.first = m.offset;
+    if (m.offset < first[i]!) first[i] = m.offset;
   }
-  const out: AccountAppearance[] = [];
-  for (const { best: m, first } of by.values()) {
-    out.push({
+  const out: AccountAppearance[] = new Array(best.length);
+  // Matches usually arrive in file order, so slots are already in first-offset order: sort only when not.
+  let sorted = true;
+  for (let i = 0; i < best.length; i++) {
+    const m = best[i]!;
+    out[i] = {
       email: m.email,
       orgDomain: m.orgDomain,
       severity: m.severity,
@@ -93,10 +106,15 @@ export function strongestPerAccount(matches: LeakMatch[]): AccountAppearance[] {
       mask: m.passwordMask,
       fingerprint: m.fingerprint,
       url: m.url,
-      offset: first,
-    });
+      offset: first[i]!,
+    };
+    if (sorted && i > 0 && byFirstOffset(out[i - 1]!, out[i]!) > 0) sorted = false;
   }
-  return out.sort((a, b) => a.offset - b.offset || (a.email < b.email ? -1 : a.email > b.email ? 1 : 0));
+  return sorted ? out : out.sort(byFirstOffset);
+}
+
+function byFirstOffset(a: AccountAppearance, b: AccountAppearance): number {
+  return a.offset - b.offset || (a.email < b.email ? -1 : a.email > b.email ? 1 : 0);
 }
 
 async function fileKey(path: string): Promise<{ key: string; size: number }> {
@@ -184,7 +202,7 @@ export async function importLeaks(store: Store, paths: string[], options: Import
       const { key, size } = await fileKey(file.path);
       const done = await store.db.selectFrom('leak_files').selectAll().where('source_id', '=', source.id).where('file_key', '=', key).executeTakeFirst();
       if (done?.completed_at) {
-        summary.files.push({ path: file.path, key, skipped: true, accounts: 0, written: 0, resumedFromByte: null });
+        summary.files.push({ path: file.path, key, skipped: true, accounts: 0, written: 0, resumedFromByte: null, scannedBytes: 0 });
         continue;
       }
       if (!done) {
@@ -194,44 +212,75 @@ export async function importLeaks(store: Store, paths: string[], options: Import
           .execute();
       }
       const checkpoint = Number(done?.checkpoint_offset ?? 0);
-      const result = await scanPaths([file.path], {
-        orgDomains: options.orgDomains,
-        census: true,
-        secret,
-        ...(options.workers !== undefined ? { workers: options.workers } : {}),
-        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-      });
-      const appearances = strongestPerAccount(result.matches);
-      // Resume: the appearances before the checkpoint were committed by an earlier run.
-      let first = 0;
-      if (checkpoint > 0) while (first < appearances.length && appearances[first]!.offset < checkpoint) first++;
+      // Resume: read only from the checkpoint on when the interrupted run left its scan (resume.ts).
+      const stored = checkpoint > 0 ? storedScan(done!) : null;
+      const tail = stored ? scanTail(file.path, size, checkpoint, options.orgDomains, secret) : null;
+      let result: ScanResult;
+      let appearances: AccountAppearance[];
+      let firstOffsets: Float64Array;
+      let classes: { classes: string[]; stealer: boolean };
+      let scannedBytes: number;
+      if (stored && tail) {
+        options.onProgress?.(size, size);
+        result = { ...stored.scan.census, matches: [] };
+        firstOffsets = stored.offsets;
+        classes = { classes: stored.scan.dataClasses, stealer: stored.scan.stealer };
+        // A tail offset that is no account's first offset belongs to an account stored already.
+        appearances = strongestPerAccount(tail.matches).filter((a) => hasOffset(firstOffsets, a.offset));
+        scannedBytes = tail.bytes;
+      } else {
+        result = await scanPaths([file.path], {
+          orgDomains: options.orgDomains,
+          census: true,
+          secret,
+          ...(options.workers !== undefined ? { workers: options.workers } : {}),
+          ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+        });
+        appearances = strongestPerAccount(result.matches);
+        firstOffsets = Float64Array.from(appearances, (a) => a.offset);
+        classes = dataClasses(appearances);
+        scannedBytes = result.bytes;
+        const { matches: _matches, ...census } = result;
+        const scan: StoredScan = { census, dataClasses: classes.classes, stealer: classes.stealer };
+        await store.db
+          .updateTable('leak_files')
+          .set({ scan: JSON.stringify(scan), first_offsets: encodeOffsets(firstOffsets) })
+          .where('source_id', '=', source.id)
+          .where('file_key', '=', key)
+          .execute();
+        // A full scan after an interruption (no stored scan): the appearances before the checkpoint were committed.
+        if (checkpoint > 0) appearances = appearances.filter((a) => a.offset >= checkpoint);
+      }
+      // Accounts of the file, and those an earlier, interrupted run committed (first seen before its checkpoint).
+      const fileAccounts = firstOffsets.length;
+      const committedBefore = countBelow(firstOffsets, checkpoint);
       const ctx: BatchContext = { sourceId: source.id, seenAt, now, actor, staff, fileKey: key };
       const t0 = performance.now();
       writer ??= openImportWriter(store, staff);
-      let committed = first;
-      for (const batch of batchesOf(appearances, first, batchSize)) {
-        const counts = await writer.write(ctx, batch, batch[batch.length - 1]!.offset + 1);
+      for (const batch of batchesOf(appearances, 0, batchSize)) {
+        const batchCheckpoint = batch[batch.length - 1]!.offset + 1;
+        const counts = await writer.write(ctx, batch, batchCheckpoint);
         summary.newAccounts += counts.created;
         summary.reopened += counts.reopened;
-        committed += batch.length;
-        options.afterBatch?.(file.path, committed);
+        options.afterBatch?.(file.path, countBelow(firstOffsets, batchCheckpoint));
       }
       writeMs += performance.now() - t0;
-      summary.written += appearances.length - first;
+      summary.written += fileAccounts - committedBefore;
       // The file's mergeable census sketch, so the source's totals are unions, not sums (source-census.ts).
       await storeFileSketch(store, source.id, key, await fileSketch(result, file.path, options.orgDomains));
-      await finishFile(store, source.id, key, size, result, appearances, now);
+      await finishFile(store, source.id, key, size, result, classes, now);
       await refreshSourceTotals(store, source.id);
       summary.files.push({
         path: file.path,
         key,
         skipped: false,
-        accounts: appearances.length,
-        written: appearances.length - first,
+        accounts: fileAccounts,
+        written: fileAccounts - committedBefore,
         resumedFromByte: checkpoint > 0 ? checkpoint : null,
+        scannedBytes,
       });
       if (checkpoint > 0) summary.resumed = true;
-      summary.accounts += appearances.length;
+      summary.accounts += fileAccounts;
     }
     // The writer's close checkpoints the WAL once for the whole import (part of the whole time).
     const closing = performance.now();
@@ -248,6 +297,17 @@ export async function importLeaks(store: Store, paths: string[], options: Import
     newAccounts: summary.newAccounts,
   });
   return summary;
+}
+
+/** The scan an interrupted run stored for its file, when it is there and readable. */
+function storedScan(row: { scan: string | null; first_offsets: Uint8Array | null }): { scan: StoredScan; offsets: Float64Array } | null {
+  const offsets = decodeOffsets(row.first_offsets);
+  if (!row.scan || !offsets) return null;
+  try {
+    return { scan: JSON.parse(row.scan) as StoredScan, offsets };
+  } catch {
+    return null;
+  }
 }
 
 async function ensureSource(store: Store, options: ImportOptions, now: string) {
@@ -274,14 +334,21 @@ async function ensureSource(store: Store, options: ImportOptions, now: string) {
 }
 
 /** Census and data classes of the source, and the file marked complete — one transaction. */
-async function finishFile(store: Store, sourceId: string, key: string, size: number, result: ScanResult, appearances: AccountAppearance[], now: string) {
+async function finishFile(
+  store: Store,
+  sourceId: string,
+  key: string,
+  size: number,
+  result: ScanResult,
+  dc: { classes: string[]; stealer: boolean },
+  now: string,
+) {
   await store.db.transaction().execute(async (trx) => {
     const src = await trx.selectFrom('leak_sources').selectAll().where('id', '=', sourceId).executeTakeFirstOrThrow();
     const census = src.census ? (JSON.parse(src.census) as { files: Record<string, unknown> }) : { files: {} };
     const { matches: _omit, ...counts } = result;
     census.files[key] = counts;
     const classes = new Set<string>(JSON.parse(src.data_classes) as string[]);
-    const dc = dataClasses(appearances);
     for (const c of dc.classes) classes.add(c);
     const flags = JSON.parse(src.flags) as Record<string, boolean>;
     if (dc.stealer) flags.stealerLog = true;
@@ -303,7 +370,8 @@ async function finishFile(store: Store, sourceId: string, key: string, size: num
       .execute();
     await trx
       .updateTable('leak_files')
-      .set({ checkpoint_offset: size, completed_at: now })
+      // The resume data is no longer needed once the file is complete.
+      .set({ checkpoint_offset: size, completed_at: now, scan: null, first_offsets: null })
       .where('source_id', '=', sourceId)
       .where('file_key', '=', key)
       .execute();
