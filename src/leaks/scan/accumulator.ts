@@ -41,7 +41,15 @@ export interface ScanSnapshot {
   /** The organisation's addresses (strings: few, and the matches name them anyway). */
   org: string[];
   matches: LeakMatch[];
+  /** Census blocks run by each kernel in the worker (census-kernel.ts). */
+  censusBlocks?: { wasm: number; js: number };
 }
+
+/**
+ * Census blocks run by each kernel: in this thread, plus those of worker threads whose snapshots
+ * this thread merged. Tests assert the kernel they meant to exercise ran (and no fallback).
+ */
+export const censusRuns = { wasm: 0, js: 0 };
 
 /**
  * Holds an accumulator's unique-address state while a census runs elsewhere (the WebAssembly
@@ -72,6 +80,8 @@ export class ScanAccumulator {
   /** The organisation's addresses (both modes). */
   readonly org = new Set<string>();
   matches: LeakMatch[] = [];
+  /** Census blocks this accumulator's thread ran per kernel (for its snapshot). */
+  readonly censusBlocks = { wasm: 0, js: 0 };
 
   constructor(private readonly exactLimit: number) {}
 
@@ -204,6 +214,7 @@ export class ScanAccumulator {
       domains: this.domainNames,
       org: [...this.org],
       matches: this.matches,
+      censusBlocks: this.censusBlocks,
     };
   }
 
@@ -235,5 +246,9 @@ export class ScanAccumulator {
     }
     for (const a of s.org) this.org.add(a);
     for (const m of s.matches) this.matches.push(m);
+    if (s.censusBlocks) {
+      censusRuns.wasm += s.censusBlocks.wasm;
+      censusRuns.js += s.censusBlocks.js;
+    }
   }
 }

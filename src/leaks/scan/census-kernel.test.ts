@@ -131,13 +131,16 @@ describe('census kernel (WebAssembly)', () => {
 
   it('gives the JavaScript census on generated dumps of every format (plain, CRLF, CSV, JSON, SQL, stealer logs, UTF-16, cp1252, gzip)', async () => {
     const formats = join(dir, 'formats');
-    generateFormats(formats, { seed: 23, bytes: 1_200_000, orgDomains: ORG, orgEvery: 30 });
+    const truth = generateFormats(formats, { seed: 23, bytes: 1_200_000, orgDomains: ORG, orgEvery: 30 });
     execFileSync('sh', ['-c', `gzip -c ${join(formats, 'combo.txt')} > ${join(formats, 'combo-copy.txt.gz')}`]);
     const { js, wasm } = await scanBoth([formats], { orgDomains: ORG, census: true, workers: 0 });
     expect(js.matches.length).toBeGreaterThan(50);
     expect(js.categories['gov.vn']).toBeGreaterThan(10);
     expect(js.uniqueAddressesEstimated).toBe(false);
     expectSame(js, wasm);
+    // And both equal the generator's truth (the gzip copy repeats combo.txt's addresses).
+    expect(wasm.uniqueAddresses).toBe(truth.all!.size);
+    for (const c of ['vn', 'gov.vn', 'edu.vn', 'bank', 'org'] as const) expect({ c, n: wasm.categories[c] }).toEqual({ c, n: truth.categories[c].size });
   });
 
   it('gives the JavaScript census on a combolist over many blocks, with the exact set growing and then past its bound', async () => {
@@ -150,8 +153,11 @@ describe('census kernel (WebAssembly)', () => {
     const bounded = await scanBoth([file], { orgDomains: ORG, census: true, workers: 0, exactLimit: 50_000 });
     expect(bounded.js.uniqueAddressesEstimated).toBe(true);
     expectSame(bounded.js, bounded.wasm);
-    // Worker threads each run their own kernel; the merged census is the single thread's.
+    // Worker threads each run their own kernel (none falls back to JS); the merged census is the single thread's.
+    const before = { ...censusRuns };
     const threaded = await scanPaths([file], { orgDomains: ORG, census: true, workers: 2, chunkBytes: 512 * 1024, censusKernel: 'wasm' });
+    expect(censusRuns.js).toBe(before.js);
+    expect(censusRuns.wasm - before.wasm).toBeGreaterThanOrEqual(Math.ceil(statSync(file).size / (56 * 1024)));
     expect({ ...threaded, matches: [], durationMs: 0 }).toEqual({ ...exact.js, matches: [], durationMs: 0 });
     expect(new Set(threaded.matches.map((m) => `${m.email} ${m.offset}`))).toEqual(new Set(exact.js.matches.map((m) => `${m.email} ${m.offset}`)));
   });

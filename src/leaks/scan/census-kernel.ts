@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { debuglog } from 'node:util';
-import type { ScanAccumulator, UniqueHolder } from './accumulator.js';
+import { censusRuns, type ScanAccumulator, type UniqueHolder } from './accumulator.js';
 import { DOMAIN, LOCAL, LOWER } from './bytes.js';
 import { censusChunk, censusLine } from './census.js';
 import { type ChunkView, firstLineStart, type ScanPlan } from './chunk.js';
@@ -91,8 +91,7 @@ export function censusKernelStatus(): { available: boolean; path: string; error?
   return { available, path: fileURLToPath(WASM_URL), ...(loadError ? { error: loadError } : {}) };
 }
 
-/** Blocks each census ran in this thread (tests assert the kernel they meant to exercise ran). */
-export const censusRuns = { wasm: 0, js: 0 };
+export { censusRuns };
 
 class CensusKernel implements UniqueHolder {
   private readonly x: KernelExports;
@@ -273,9 +272,11 @@ export function censusBlock(plan: ScanPlan, acc: ScanAccumulator, view: ChunkVie
   const kernel = kernelFor(plan, acc);
   if (kernel) {
     censusRuns.wasm++;
+    acc.censusBlocks.wasm++;
     kernel.run(acc, view);
   } else {
     censusRuns.js++;
+    acc.censusBlocks.js++;
     censusChunk(plan, acc, view);
   }
 }

@@ -3,6 +3,7 @@ import { rng } from '../generate.js';
 import { ScanAccumulator } from './accumulator.js';
 import { AT, type AddressSpan, addressAt, hashAddress, hashAddressString, lowerAscii, NL } from './bytes.js';
 import { censusChunk } from './census.js';
+import { censusBlock, censusRuns } from './census-kernel.js';
 import { type ChunkView, ScanPlan } from './chunk.js';
 import { Classifier, vnBanks } from './domains.js';
 
@@ -84,10 +85,10 @@ function reference(text: Buffer, classifier: Classifier): { hashes: Set<number>;
   return { hashes, categories };
 }
 
-describe('fused census walk', () => {
+describe.each(['js', 'wasm'] as const)('fused census walk (%s kernel)', (kernel) => {
   it('finds, hashes and classifies exactly the addresses addressAt finds (hostile lines)', () => {
     const banks = vnBanks().map((b) => b.domain);
-    const plan = new ScanPlan({ orgDomains: ORG, census: true, bankDomains: banks, exactLimit: 1e9, maxLineBytes: 1 << 20 });
+    const plan = new ScanPlan({ orgDomains: ORG, census: true, bankDomains: banks, exactLimit: 1e9, maxLineBytes: 1 << 20, censusKernel: kernel });
     const text = Buffer.from(hostileLines(42, 60000), 'latin1');
     const acc = new ScanAccumulator(1e9);
     const view: ChunkView = {
@@ -101,7 +102,9 @@ describe('fused census walk', () => {
       file: 'hostile.txt',
       format: { header: false } as ChunkView['format'],
     };
-    censusChunk(plan, acc, view);
+    const runs = { ...censusRuns };
+    (kernel === 'js' ? censusChunk : censusBlock)(plan, acc, view);
+    if (kernel === 'wasm') expect(censusRuns).toEqual({ wasm: runs.wasm + 1, js: runs.js });
     const want = reference(text, new Classifier(ORG, banks));
     expect(want.hashes.size).toBeGreaterThan(500);
     expect(want.categories['gov.vn']!.size).toBeGreaterThan(10);
@@ -115,8 +118,8 @@ describe('fused census walk', () => {
     const address = 'nguyen.van.a@lab.gov.vn';
     const text = Buffer.from(`x:..Nguyen.Van.A@@LAB.GOV.VN.:pw\n`, 'latin1');
     const acc = new ScanAccumulator(1e9);
-    const plan = new ScanPlan({ orgDomains: ORG, census: true, bankDomains: [], exactLimit: 1e9, maxLineBytes: 1 << 20 });
-    censusChunk(plan, acc, {
+    const plan = new ScanPlan({ orgDomains: ORG, census: true, bankDomains: [], exactLimit: 1e9, maxLineBytes: 1 << 20, censusKernel: kernel });
+    (kernel === 'js' ? censusChunk : censusBlock)(plan, acc, {
       buf: text,
       begin: 0,
       end: text.length,
