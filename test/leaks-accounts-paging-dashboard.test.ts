@@ -83,6 +83,25 @@ describe('leaked accounts paged by the server, in Chromium', () => {
     expect(filtered.body.total).toBe(stealers.length);
     expect(await page.locator('[data-testid="leak-page"]').textContent()).toBe(`Trang 1 / ${Math.ceil(stealers.length / 50)}`);
 
+    // Every stealer-log account at once: select the page, then "all N under the filters"; the server
+    // acts on the filter (with the total the page showed), not on 50 addresses.
+    await table.locator('thead input[type="checkbox"]').check();
+    await page.locator('[data-testid="select-all-matching"]').click();
+    expect(await page.locator('.leak-bulk-count').textContent()).toContain(String(stealers.length));
+    await page.locator('select[aria-label="target state"]').selectOption('notified');
+    const [bulk] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/api/v1/leaks/accounts/state')),
+      page.locator('button', { hasText: `Chuyển ${stealers.length} tài khoản` }).click(),
+    ]);
+    expect(bulk.status()).toBe(200);
+    expect(JSON.parse(bulk.request().postData() ?? '{}')).toEqual({ filter: { severity: 'stealer' }, expectTotal: stealers.length, state: 'notified' });
+    const outcome = (await bulk.json()) as { changed: string[]; unchanged: string[]; refused: unknown[] };
+    expect(outcome.changed.length + outcome.unchanged.length + outcome.refused.length).toBe(stealers.length);
+    expect(outcome.changed.length).toBeGreaterThan(0);
+    const notified = await page.request.get(`${app.url}/api/v1/leaks/accounts?severity=stealer&state=notified&limit=1`);
+    expect(((await notified.json()) as { total: number }).total).toBe(outcome.changed.length + outcome.unchanged.length);
+    expect(await page.locator('.leak-bulk-count').textContent()).toContain('0');
+
     // The text search, sent once typing pauses, narrows the total further (and reaches the exports).
     await page.locator('[data-testid="filter-search"]').fill('binh.');
     const stealerBinh = stealers.filter((a) => a.email.startsWith('binh.'));

@@ -7,6 +7,8 @@ import { SeverityBadge, StateBadge } from './Badges';
 import { type AccountFilter, type AccountPage, formatDate, SEVERITIES, STATES, unitOf, useResource } from './data';
 
 const PAGE_SIZE = 50;
+/** The most accounts one bulk action may touch (the API's bound). */
+const BULK_MAX = 10_000;
 /** The sorts GET /leaks/accounts offers (the server sorts; the page never holds more than one page). */
 type SortKey = 'email' | 'person' | 'severity' | 'state' | 'lastSeen';
 
@@ -14,7 +16,8 @@ type SortKey = 'email' | 'person' | 'severity' | 'state' | 'lastSeen';
  * The organisation's leaked accounts, one page at a time from the server: filters (state, unit,
  * severity, source, text — kept in the address bar and used by the exports), server-side sort,
  * keyset paging (the cursor of each page visited is kept so "previous" costs one request), and
- * the bulk triage actions for analysts, which act on the selected rows only (on any page).
+ * the bulk triage actions for analysts: on the selected rows (on any page), or — once every row of
+ * the page is selected and "all N" is chosen — on every account under the filters, server-side.
  */
 export function AccountsCard({
   filter,
@@ -45,6 +48,8 @@ export function AccountsCard({
   const setCursors = (next: (string | undefined)[]) => setPaging({ key: filterKey, cursors: next });
   const page = cursors.length - 1;
   const [selected, setSelected] = useState<Set<string>>(new Set());
+  // Every account under the filters, acted on by the server ({filter, expectTotal}) rather than by address.
+  const [allMatching, setAllMatching] = useState(false);
   const [target, setTarget] = useState<string>('notified');
   const [message, setMessage] = useState<string | null>(null);
   const [assignTo, setAssignTo] = useState('');
@@ -75,6 +80,7 @@ export function AccountsCard({
   // biome-ignore lint/correctness/useExhaustiveDependencies: filterKey stands for the inputs
   useEffect(() => {
     setSelected(new Set());
+    setAllMatching(false);
   }, [filterKey]);
 
   const set = (key: keyof AccountFilter, value: string) => onFilter({ ...filter, [key]: value || undefined });
@@ -83,16 +89,23 @@ export function AccountsCard({
     if (on) next.add(email);
     else next.delete(email);
     setSelected(next);
+    if (!on) setAllMatching(false);
   };
   const allOnPage = shown.length > 0 && shown.every((a) => selected.has(a.email));
+  const count = allMatching ? total : selected.size;
+  const bulkTarget = () => (allMatching ? { filter, expectTotal: total } : { emails: [...selected] });
+  const done = () => {
+    setSelected(new Set());
+    setAllMatching(false);
+    reload();
+    onChanged();
+  };
   const move = async () => {
     setBusy(true);
     try {
-      const result = await apiPost<{ changed: string[]; refused: unknown[] }>('/leaks/accounts/state', { emails: [...selected], state: target });
+      const result = await apiPost<{ changed: string[]; refused: unknown[] }>('/leaks/accounts/state', { ...bulkTarget(), state: target });
       setMessage(t('moved', { changed: result.changed.length, refused: result.refused.length }));
-      setSelected(new Set());
-      reload();
-      onChanged();
+      done();
     } catch (error) {
       setMessage((error as Error).message);
     } finally {
@@ -103,11 +116,9 @@ export function AccountsCard({
   const assign = async () => {
     setBusy(true);
     try {
-      const result = await apiPost<{ assigned: number }>('/leaks/accounts/assign', { emails: [...selected], unit: assignTo.trim() });
+      const result = await apiPost<{ assigned: number }>('/leaks/accounts/assign', { ...bulkTarget(), unit: assignTo.trim() });
       setMessage(t('assigned', { count: result.assigned, unit: assignTo.trim() }));
-      setSelected(new Set());
-      reload();
-      onChanged();
+      done();
     } catch (error) {
       setMessage((error as Error).message);
     } finally {
@@ -172,7 +183,7 @@ export function AccountsCard({
 
       {can('analyst') ? (
         <div className="leak-bulk">
-          <strong className="leak-bulk-count">{t('selected', { count: selected.size })}</strong>
+          <strong className="leak-bulk-count">{t('selected', { count })}</strong>
           <span className="leak-bulk-group">
             <label className="leak-inline">
               {t('moveTo')}
@@ -184,8 +195,8 @@ export function AccountsCard({
                 ))}
               </select>
             </label>
-            <button type="button" className="button primary small" disabled={selected.size === 0 || busy} onClick={() => void move()}>
-              {t('move', { count: selected.size })}
+            <button type="button" className="button primary small" disabled={count === 0 || busy} onClick={() => void move()}>
+              {t('move', { count })}
             </button>
           </span>
           <span className="leak-bulk-group">
@@ -198,11 +209,35 @@ export function AccountsCard({
                 ))}
               </datalist>
             </label>
-            <button type="button" className="button small" disabled={selected.size === 0 || !assignTo.trim() || busy} onClick={() => void assign()}>
-              {t('assign', { count: selected.size })}
+            <button type="button" className="button small" disabled={count === 0 || !assignTo.trim() || busy} onClick={() => void assign()}>
+              {t('assign', { count })}
             </button>
           </span>
           <span className="muted leak-bulk-scope">{t('bulkScope')}</span>
+          {allOnPage && !allMatching && total > shown.length ? (
+            total <= BULK_MAX ? (
+              <button type="button" className="button small" onClick={() => setAllMatching(true)} data-testid="select-all-matching">
+                {t('selectAllMatching', { total })}
+              </button>
+            ) : (
+              <span className="muted">{t('tooManyToSelect', { max: BULK_MAX })}</span>
+            )
+          ) : null}
+          {allMatching ? (
+            <span className="leak-all-matching" data-testid="all-matching">
+              {t('allMatchingSelected', { total })}{' '}
+              <button
+                type="button"
+                className="button small"
+                onClick={() => {
+                  setAllMatching(false);
+                  setSelected(new Set());
+                }}
+              >
+                {t('clearSelection')}
+              </button>
+            </span>
+          ) : null}
           {message ? (
             <span className="leak-message" role="status">
               {message}
@@ -233,6 +268,7 @@ export function AccountsCard({
                         else next.delete(a.email);
                       }
                       setSelected(next);
+                      if (!e.target.checked) setAllMatching(false);
                     }}
                   />
                 </th>
