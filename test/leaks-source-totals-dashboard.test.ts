@@ -47,6 +47,12 @@ describe('source totals in Chromium', () => {
     expect(await page.locator('[data-testid="source-facts"]').textContent()).toContain('5');
     expect(await page.locator('[data-testid="source-unsketched"]').count()).toBe(0);
     expect(await page.locator('[data-testid="census-domains"]').textContent()).toContain('lab.gov.vn2');
+    // A source whose files were imported before sketches existed: the note, and its count as an upper bound.
+    await app.store.db.deleteFrom('leak_source_sketches').where('source_id', '=', sourceId).execute();
+    await page.reload();
+    await page.locator('[data-testid="source-unsketched"]').waitFor();
+    expect(await page.locator('[data-testid="source-unsketched"]').textContent()).toContain('2 tệp');
+    expect((await page.locator('[data-testid="census-totals"] th').allTextContents())[5]).toBe('≤ 5');
     expect(errors).toEqual([]);
     await context.close();
   }, 60_000);

@@ -56,6 +56,11 @@ export function SourceView({ id }: { id: string }) {
     .slice(0, 15);
   const flags = Object.entries(source.flags).filter(([, on]) => on);
   const whole = source.totals;
+  // With files imported before sketches existed the union is partial: show the source's count
+  // instead (the union plus those files' own counts), as an upper bound.
+  const uniqueText = whole.filesWithoutSketch.length
+    ? `≤ ${formatNumber(source.pwnCount, lang)}`
+    : `${whole.uniqueAddressesEstimated ? '≈ ' : ''}${formatNumber(whole.uniqueAddresses, lang)}`;
   const estimate = (bound: number | null) => t('estimated', { bound: `${((bound ?? 0) * 100).toFixed(1)}%` });
   const ours = Object.values(source.accountsBySeverity).reduce((a, b) => a + b, 0);
 
@@ -108,7 +113,7 @@ export function SourceView({ id }: { id: string }) {
           )}
           tone="warn"
         />
-        <Stat label={t('unique')} value={`${whole.uniqueAddressesEstimated ? '≈ ' : ''}${formatNumber(whole.uniqueAddresses, lang)}`} tone="info" />
+        <Stat label={t('unique')} value={uniqueText} tone="info" />
         <Stat label={t('orgCount')} value={formatNumber(source.orgCount, lang)} tone="fail" />
       </div>
       {whole.filesWithoutSketch.length > 0 ? (
@@ -221,7 +226,7 @@ export function SourceView({ id }: { id: string }) {
                   <th className="num">{formatNumber(whole.records, lang)}</th>
                   <th className="num">{formatNumber(whole.rejected, lang)}</th>
                   <th className="num">
-                    {formatNumber(whole.uniqueAddresses, lang)}
+                    {uniqueText}
                     {whole.uniqueAddressesEstimated ? <span className="leak-estimate"> ({estimate(whole.uniqueAddressesErrorBound)})</span> : null}
                   </th>
                   {CATEGORIES.map((c) => (
