@@ -150,6 +150,31 @@ describe.each(testDialects())('leak source totals are unions over files and runs
     expect(await detail()).toEqual(d);
   }, 60_000);
 
+  it('an import cut off between batches has stored the sketch already; the resumed run ends with the exact union', async () => {
+    const store = testStore.store;
+    await expect(
+      importLeaks(store, [files[2]!], {
+        source: 'Resumed',
+        orgDomains: ORG,
+        workers: 0,
+        batchSize: 3,
+        afterBatch: () => {
+          throw new Error('simulated crash');
+        },
+      }),
+    ).rejects.toThrow('simulated crash');
+    const source = await store.db.selectFrom('leak_sources').select('id').where('name', '=', 'Resumed').executeTakeFirstOrThrow();
+    const sketches = await store.db.selectFrom('leak_source_sketches').select('file_key').where('source_id', '=', source.id).execute();
+    expect(sketches).toHaveLength(1);
+    const summary = await importLeaks(store, [files[2]!], { source: 'Resumed', orgDomains: ORG, workers: 0, batchSize: 3 });
+    expect(summary.resumed).toBe(true);
+    const totals = await computeSourceTotals(store, source.id);
+    const want = unionTruth([truths[1]!, truths[2]!]);
+    expect(totals).toMatchObject({ files: 1, filesWithoutSketch: [], uniqueAddresses: want.unique, uniqueAddressesEstimated: false });
+    expect(totals.categories).toEqual(want.categories);
+    expect((await store.db.selectFrom('leak_sources').select('pwn_count').where('id', '=', source.id).executeTakeFirstOrThrow()).pwn_count).toBe(want.unique);
+  }, 60_000);
+
   it('falls back to the merged HyperLogLog (with its bound) when a file kept no exact set, and reports a bad sketch as missing', async () => {
     const store = testStore.store;
     const rows = await store.db.selectFrom('leak_source_sketches').selectAll().where('source_id', '=', sourceId).orderBy('file_key').execute();

@@ -5,7 +5,7 @@ import type { Store } from '../../store/store.js';
 import { type PasswordKind, SEVERITY_RANK } from '../formats/password.js';
 import type { LeakMatch } from '../scan/accumulator.js';
 import { expandPaths, type ScanResult, scanPaths } from '../scan/engine.js';
-import { fileSketch, refreshSourceTotals, storeFileSketch } from './source-census.js';
+import { ensureFileSketch, refreshSourceTotals } from './source-census.js';
 import { countBelow, decodeOffsets, encodeOffsets, hasOffset, type StoredScan, scanTail } from './resume.js';
 import { StaffDirectory } from './staff.js';
 import { type AccountAppearance, type BatchContext, type ImportWriter, openImportWriter } from './writer.js';
@@ -248,6 +248,8 @@ export async function importLeaks(store: Store, paths: string[], options: Import
           .where('source_id', '=', source.id)
           .where('file_key', '=', key)
           .execute();
+        // Its census sketch too, before the batches: a resumed run then reads only the tail (source-census.ts).
+        await ensureFileSketch(store, source.id, key, result, file.path, options.orgDomains);
         // A full scan after an interruption (no stored scan): the appearances before the checkpoint were committed.
         if (checkpoint > 0) appearances = appearances.filter((a) => a.offset >= checkpoint);
       }
@@ -265,9 +267,10 @@ export async function importLeaks(store: Store, paths: string[], options: Import
         options.afterBatch?.(file.path, countBelow(firstOffsets, batchCheckpoint));
       }
       writeMs += performance.now() - t0;
+      writer.settle();
       summary.written += fileAccounts - committedBefore;
-      // The file's mergeable census sketch, so the source's totals are unions, not sums (source-census.ts).
-      await storeFileSketch(store, source.id, key, await fileSketch(result, file.path, options.orgDomains));
+      // The file's mergeable census sketch (unless stored after its scan), so the source's totals are unions, not sums (source-census.ts).
+      await ensureFileSketch(store, source.id, key, result, file.path, options.orgDomains);
       await finishFile(store, source.id, key, size, result, classes, now);
       await refreshSourceTotals(store, source.id);
       summary.files.push({
@@ -282,7 +285,7 @@ export async function importLeaks(store: Store, paths: string[], options: Import
       if (checkpoint > 0) summary.resumed = true;
       summary.accounts += fileAccounts;
     }
-    // The writer's close checkpoints the WAL once for the whole import (part of the whole time).
+    // The writer's close waits for its checkpoint, which ran while the census was stored (part of the whole time).
     const closing = performance.now();
     await writer?.close();
     summary.checkpointMs = Math.round(performance.now() - closing);

@@ -171,6 +171,22 @@ export async function storeFileSketch(store: Store, sourceId: string, fileKey: s
     .execute();
 }
 
+/**
+ * Store the file's sketch unless it is stored already (the same file key means the same bytes):
+ * the import stores it right after the file's scan, so a resumed import — which reads only the
+ * tail past its checkpoint — finds it and need not read the whole file again.
+ */
+export async function ensureFileSketch(store: Store, sourceId: string, fileKey: string, result: ScanResult, path: string, orgDomains: string[]): Promise<void> {
+  const existing = await store.db
+    .selectFrom('leak_source_sketches')
+    .select('file_key')
+    .where('source_id', '=', sourceId)
+    .where('file_key', '=', fileKey)
+    .executeTakeFirst();
+  if (existing) return;
+  await storeFileSketch(store, sourceId, fileKey, await fileSketch(result, path, orgDomains));
+}
+
 /** Merge every sketch of the source into its totals (no cache). */
 export async function computeSourceTotals(store: Store, sourceId: string): Promise<SourceTotals> {
   const acc = new ScanAccumulator(TOTALS_EXACT_LIMIT);
