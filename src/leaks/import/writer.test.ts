@@ -1,3 +1,5 @@
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../store/store.js';
 import { openTestStore, type TestStore, testDialects } from '../../store/testing.js';
@@ -322,7 +324,7 @@ describe.each(testDialects())('import writer on %s', (dialect) => {
   });
 
   if (dialect === 'sqlite') {
-    it('leaves the connection as it found it: settings restored, the scratch database detached, the WAL checkpointed', async () => {
+    it('leaves the connection as it found it: settings restored, the scratch database detached, the WAL checkpointed (in the background, then the rest) and truncated', async () => {
       t = await openTestStore(dialect);
       const db = t.store.sqlite!;
       await addSource(t.store, 's1', 's1-file');
@@ -331,6 +333,8 @@ describe.each(testDialects())('import writer on %s', (dialect) => {
       expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
       const batch = Array.from({ length: 3000 }, (_, i) => appearance(`u${i}@lab.gov.vn`, 'plaintext', 'plaintext', i));
       await writer.write(context('s1', '2026-05-01T00:00:00.000Z', '2026-11-25T01:00:00.000Z'), batch, 3000);
+      writer.settle(); // the checkpoint on another thread, while this one goes on
+      await writer.write(context('s1', '2026-05-01T00:00:00.000Z', '2026-11-25T01:00:00.000Z'), [appearance('after@lab.gov.vn', 'hashed', 'md5', 3000)], 3001);
       await writer.close();
       await writer.close(); // idempotent (the importer closes in finally too)
       expect({ autocheckpoint: db.pragma('wal_autocheckpoint', { simple: true }), cache: db.pragma('cache_size', { simple: true }) }).toEqual(before);
@@ -338,12 +342,14 @@ describe.each(testDialects())('import writer on %s', (dialect) => {
       // Everything the import wrote is in the database file: a checkpoint now has no frame left to copy.
       const [state] = db.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[];
       expect(state!.log).toBe(state!.checkpointed);
-      expect(Number((db.prepare('SELECT count(*) AS n FROM leak_accounts').get() as { n: number }).n)).toBe(3000);
+      // …and the WAL file's space was given back (no reader held it).
+      expect(statSync(join(t.store.dataDir, 'vigil.sqlite-wal')).size).toBe(0);
+      expect(Number((db.prepare('SELECT count(*) AS n FROM leak_accounts').get() as { n: number }).n)).toBe(3001);
       // A second writer on the same connection (the next import) works.
       const again = openImportWriter(t.store, staff);
       await again.write(context('s1', '2026-05-01T00:00:00.000Z', '2026-11-25T01:00:00.000Z'), [appearance('late@lab.gov.vn', 'address', 'none', 1)], 3001);
       await again.close();
-      expect(Number((db.prepare('SELECT count(*) AS n FROM leak_accounts').get() as { n: number }).n)).toBe(3001);
+      expect(Number((db.prepare('SELECT count(*) AS n FROM leak_accounts').get() as { n: number }).n)).toBe(3002);
     });
   }
 });

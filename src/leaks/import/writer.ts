@@ -94,12 +94,14 @@ function planBatch(ctx: BatchContext, batch: AccountAppearance[], existing: Map<
 export interface ImportWriter {
   /** Write one batch and its file's checkpoint in one transaction. */
   write(ctx: BatchContext, batch: AccountAppearance[], checkpoint: number): Promise<BatchCounts>;
+  /** A file's batches are all written: the writer may start moving them to their final place (SQLite: checkpoint in the background). */
+  settle(): void;
   close(): Promise<void>;
 }
 
 export function openImportWriter(store: Store, staff: StaffDirectory): ImportWriter {
   if (store.sqlite) return new SqliteImportWriter(store.sqlite, staff);
-  return { write: (ctx, batch, checkpoint) => writeBatchPostgres(store, ctx, batch, checkpoint), close: async () => {} };
+  return { write: (ctx, batch, checkpoint) => writeBatchPostgres(store, ctx, batch, checkpoint), settle: () => {}, close: async () => {} };
 }
 
 const ACCOUNT_COLUMNS = [
