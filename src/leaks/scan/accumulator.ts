@@ -1,5 +1,5 @@
 import { CATEGORIES, type Category } from './domains.js';
-import { HashSet53, LaneMap } from './hash-set.js';
+import { HashSet53, LaneMap, scatterStep } from './hash-set.js';
 import { HyperLogLog } from './hll.js';
 import type { PasswordKind, Severity } from '../formats/password.js';
 import type { RecordForm } from '../formats/parse-line.js';
@@ -154,11 +154,13 @@ export class ScanAccumulator {
       return;
     }
     const { slots } = exact;
-    for (let j = 0; j < slots.length; j += 2) {
-      const hi = slots[j]!;
+    const n = slots.length >>> 1;
+    const step = scatterStep(n);
+    for (let k = 0, j = 0; k < n; k++, j = j + step >= n ? j + step - n : j + step) {
+      const hi = slots[2 * j]!;
       if (hi === 0) continue;
       // Checked per hash: the union may not grow past the bound either.
-      if (this.exactHere.addParts(hi & 0x1fffff, slots[j + 1]!) && this.exactHere.size > this.exactLimit) {
+      if (this.exactHere.addParts(hi & 0x1fffff, slots[2 * j + 1]!) && this.exactHere.size > this.exactLimit) {
         this.exactHere = null;
         return;
       }
@@ -226,11 +228,14 @@ export class ScanAccumulator {
     for (const [k, v] of Object.entries(s.rejected)) this.reject(k, v);
     for (const [k, v] of Object.entries(s.skipped)) this.skip(k, v);
     this.hll.merge(s.hll);
-    if (this.exact && s.exact) {
-      for (const h of s.exact) {
-        this.exact.add(h);
+    const exact = this.exact;
+    if (exact && s.exact) {
+      // In scattered order (scatterStep): the snapshot lists its table slot by slot.
+      const n = s.exact.length;
+      const step = scatterStep(n);
+      for (let k = 0, i = 0; k < n; k++, i = i + step >= n ? i + step - n : i + step) {
         // Checked per hash: the union may not grow past the bound either.
-        if (this.exact.size > this.exactLimit) {
+        if (exact.add(s.exact[i]!) && exact.size > this.exactLimit) {
           this.exact = null;
           break;
         }
@@ -238,10 +243,12 @@ export class ScanAccumulator {
     } else this.exact = null;
     const ids = s.domains.map((d) => this.domainId(d));
     const mask = (1 << CATEGORY_BITS) - 1;
-    for (let k = 0; k < s.special.length; k += 3) {
-      const a = s.special[k]!;
-      const b = s.special[k + 1]!;
-      const value = s.special[k + 2]! >>> 0;
+    const entries = s.special.length / 3;
+    const step = scatterStep(entries);
+    for (let k = 0, i = 0; k < entries; k++, i = i + step >= entries ? i + step - entries : i + step) {
+      const a = s.special[3 * i]!;
+      const b = s.special[3 * i + 1]!;
+      const value = s.special[3 * i + 2]! >>> 0;
       if (this.special.get(a, b) === 0) this.special.set(a, b, (ids[(value >>> CATEGORY_BITS) - 1]! + 1) * 32 + (value & mask));
     }
     for (const a of s.org) this.org.add(a);

@@ -1,4 +1,18 @@
 /**
+ * A step through 0..n-1 that visits every index once (coprime with n, near n·0.618). Merging one
+ * open-addressing table into another in the source's slot order fills the target in runs (its
+ * keys arrive sorted by their home slot), and linear probing then turns quadratic: a 1-worker
+ * census of 1 GiB spent 1–3 s merging the `.vn` map. Visiting the source in this order does not.
+ */
+export function scatterStep(n: number): number {
+  if (n <= 2) return 1;
+  let step = Math.floor(n * 0.6180339887) | 1;
+  const gcd = (x: number, y: number): number => (y === 0 ? x : gcd(y, x % y));
+  while (gcd(n, step) !== 1) step += 2;
+  return step % n;
+}
+
+/**
  * A set of 53-bit hashes in open addressing over two Uint32Arrays: about 10 bytes per address
  * and no garbage, where a JS Set<number> of such (heap) numbers costs ~5× the time and memory.
  * Hand-written for that reason; grows by doubling until its owner stops it.
