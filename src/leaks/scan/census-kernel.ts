@@ -261,7 +261,13 @@ function kernelFor(plan: ScanPlan, acc: ScanAccumulator): CensusKernel | null {
   if (plan.settings.censusKernel === 'js' || !kernelModule()) return null;
   let kernel = kernels.get(acc);
   if (!kernel || kernel.plan !== plan) {
-    kernel = new CensusKernel(plan);
+    try {
+      kernel = new CensusKernel(plan);
+    } catch (error) {
+      // No memory for an instance (each reserves address space): this scan's census runs in JS.
+      debug('census: no WebAssembly instance (%s); the JavaScript census runs instead', (error as Error).message);
+      return null;
+    }
     kernels.set(acc, kernel);
   }
   return kernel;
