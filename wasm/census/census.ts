@@ -3,12 +3,14 @@
 // It does, over a whole block held in this module's memory, what src/leaks/scan/census.ts
 // (censusChunk + censusAddress) does for the common line: split lines, find each `@`, validate
 // the address exactly as bytes.ts addressAt, hash it exactly as hashAddressLanes, and count it
-// (HyperLogLog registers as hll.ts addLanes, the exact set as hash-set.ts HashSet53). What is rare
-// goes back to JavaScript through an event queue: lines without an address, lines with an address
-// whose domain hits the suffix table (.vn, banks, the organisation's), the first empty line and the
-// first over-long line (so the reason keys keep their order). Why WebAssembly: the JS walk over
-// every byte tops out near 0.5 GB/s per core; here one pass of 16-byte SIMD compares finds both
-// newlines and `@`, and the per-address work has no bounds checks or tagged numbers.
+// (HyperLogLog registers as hll.ts addLanes, the exact set as hash-set.ts HashSet53). Lines without
+// an address are classified here as chunk.ts classifyAddressless does, `%40` addresses found as
+// chunk.ts percentEncoded finds them. What is rare goes back to JavaScript through an event queue:
+// addresses whose domain hits the suffix table (.vn, banks, the organisation's), whole lines it
+// does not finish, and the first line counted under each skip/reject reason (so the reason keys
+// keep the JS census's order). Why WebAssembly: the JS walk over every byte tops out near
+// 0.5 GB/s per core; here one pass of 16-byte SIMD compares finds both newlines and `@`, and the
+// per-address work has no bounds checks or tagged numbers.
 //
 // Memory is laid out by init() with a bump allocator (no AssemblyScript runtime objects).
 
