@@ -13,6 +13,15 @@ describe('vigil CLI foundation', () => {
     expect(result.stdout).toContain('backup');
   });
 
+  it('prints the version of package.json with --version and -V', async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-V']) {
+      const result = await runVigil([flag]);
+      expect(result.code).toBe(0);
+      expect(result.stdout.trim()).toBe(version);
+    }
+  });
+
   it('init writes a bilingual commented vigil.yaml and refuses to overwrite it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vigil-cli-'));
     const first = await runVigil(['init', '--json'], { cwd: dir });

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { describeError, isVigilError } from '../errors.js';
 import { CliContext, type RegisterCommand } from './context.js';
@@ -13,11 +14,21 @@ export function createProgram(modules: RegisterCommand[]): { program: Command; c
     .option('--config <file>', 'configuration file (default ./vigil.yaml)')
     .option('--data <dir>', 'data folder for the embedded store (default $VIGIL_DATA or ./vigil-data)')
     .option('--json', 'print machine-readable JSON on stdout')
+    .version(packageVersion(), '-V, --version', 'print the version of vigil')
     .showHelpAfterError()
     .exitOverride();
   const ctx = new CliContext(program);
   for (const register of modules) register(program, ctx);
   return { program, ctx };
+}
+
+/** The version in package.json (src/cli and dist/cli are both two folders below it). */
+function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
 }
 
 /** Parse and run; returns the exit code (0 ok, 1 found/failed, 2 usage or runtime error). */
