@@ -23,7 +23,7 @@ export interface ImportOptions {
   workers?: number;
   now?: Date;
   onProgress?: (done: number, total: number) => void;
-  /** Accounts per transaction (default 50,000). */
+  /** Accounts per transaction (default 100,000). */
   batchSize?: number;
   /** Test hook: called after each committed batch with the file's accounts stored so far (to simulate a crash between batches). */
   afterBatch?: (file: string, committed: number) => void;
@@ -140,7 +140,12 @@ function dataClasses(appearances: AccountAppearance[]): { classes: string[]; ste
   return { classes: [...classes].sort(), stealer };
 }
 
-const BATCH = 50_000;
+/**
+ * Accounts per transaction. Larger batches write each touched page to the WAL fewer times
+ * (100,000 vs 50,000: ~10 % more accounts per CPU-second on SQLite); at ~100,000 accounts/s a
+ * batch holds SQLite's write lock about a second, well under the 5 s other connections wait.
+ */
+const BATCH = 100_000;
 
 /**
  * Cut the appearances (sorted by offset) into batches that never split one offset: then "every
