@@ -56,8 +56,8 @@ const STAT_REASONS: usize = 12;
 
 /** Longest line the `%40` path decodes here (longer ones go to JS). */
 const SCRATCH_BYTES: i32 = 4096;
-/** Exact-set inserts are batched: the slots of a batch are loaded first, so their cache misses overlap. */
-const BATCH: i32 = 16;
+/** Buckets of the exact log's compaction (by the top 8 of the 53 bits). */
+const LOG_BUCKETS: i32 = 256;
 
 let top: usize = 0;
 // Nibble tables for 16-byte class tests (prepareClasses): a byte b is in the class when
@@ -79,9 +79,18 @@ let queue: usize = 0;
 let queueCap: i32 = 0;
 let stats: usize = 0;
 let scratch: usize = 0;
-let batch: usize = 0;
-let batchLen: i32 = 0;
-let sink: u32 = 0;
+// The exact set is first a log of hashes, appended in order (no cache misses), compacted — split
+// into 256 buckets by the hash's top bits, each deduplicated in a small table that stays in the
+// CPU cache — whenever it fills; past exactLimit distinct hashes it is dropped. Only when JS reads
+// the state (flushUnique) is the HashSet53 table built from it: inserting every new address into
+// a 16 MiB table cost a cache miss each (~30 % of the kernel's time while the set counted).
+let log: usize = 0;
+let logTmp: usize = 0;
+let logLen: i32 = 0;
+let logCap: i32 = 0;
+let logHist: usize = 0;
+let dedupe: usize = 0;
+let dedupeSlots: i32 = 0;
 let pending: usize = 0;
 let pendingCap: i32 = 0;
 let input: usize = 0;
@@ -121,13 +130,18 @@ export function init(suffixSlots: i32, queueInts: i32, pendingPairs: i32, inputB
   queueCap = queueInts;
   stats = alloc(64);
   scratch = alloc(<usize>SCRATCH_BYTES + 64);
-  batch = alloc(<usize>BATCH * 8);
-  batchLen = 0;
+  logHist = alloc(<usize>(LOG_BUCKETS + 1) * 4);
   pending = alloc(<usize>pendingPairs * 8);
   pendingCap = pendingPairs;
   // The input before the exact set: the set then stays the last allocation and grows in place.
   input = alloc(<usize>inputBytes + 64);
   inputCap = inputBytes;
+  // Twice the bound (a compaction then frees at least half), at most 2^21 to start with.
+  logCap = limit < (1 << 20) ? (limit < (1 << 15) ? 1 << 16 : limit * 2) : 1 << 21;
+  log = alloc(<usize>logCap * 8);
+  logTmp = alloc(<usize>logCap * 8);
+  logLen = 0;
+  dedupeSlots = 0;
   exactTable = alloc(<usize>exactSlots * 8);
   exactMask = <u32>exactSlots - 1;
   exactSize = 0;
@@ -213,7 +227,7 @@ export function ensureInput(bytes: i32): usize {
 
 /** Empty the unique-address state (after census-kernel.ts moved it into the accumulator). */
 export function resetUnique(): void {
-  batchLen = 0;
+  logLen = 0;
   memory.fill(hll, 0, 1 << HLL_PRECISION);
   memory.fill(exactTable, 0, (<usize>exactMask + 1) * 8);
   exactSize = 0;
@@ -245,26 +259,83 @@ function addLanes(a: u32, b: u32): void {
   const r = hll + <usize>index;
   if (rank > <u32>load<u8>(r)) store<u8>(r, <u8>rank);
   if (exactOn == 0) return;
-  const q = batch + (<usize>batchLen << 3);
+  const q = log + (<usize>logLen << 3);
   store<u32>(q, (a >>> 11) | 0x200000);
   store<u32>(q, (a << 21) | (b >>> 11), 4);
-  if (++batchLen == BATCH) flushExact();
+  if (++logLen == logCap) compactLog();
 }
 
-/** Insert the batched hashes: first touch every slot they start at (independent loads), then insert. */
-function flushExact(): void {
-  const n = batchLen;
-  batchLen = 0;
-  let touched: u32 = 0;
+/** Deduplicate the log (see `log`); drop the exact set past its bound, or make room. */
+function compactLog(): void {
+  const n = logLen;
+  memory.fill(logHist, 0, <usize>(LOG_BUCKETS + 1) * 4);
   for (let k = 0; k < n; k++) {
-    const q = batch + (<usize>k << 3);
-    const i = (load<u32>(q, 4) ^ (load<u32>(q) * GOLDEN)) & exactMask;
-    touched += load<u32>(exactTable + (<usize>i << 3));
+    const h = logHist + (<usize>((load<u32>(log + (<usize>k << 3)) >>> 13) & 255) << 2);
+    store<u32>(h, load<u32>(h) + 1);
   }
-  sink += touched;
-  for (let k = 0; k < n && exactOn != 0; k++) {
-    const q = batch + (<usize>k << 3);
-    insertExact(load<u32>(q), load<u32>(q, 4));
+  // Bucket starts (prefix sums) and the largest bucket; then scatter into logTmp, after which
+  // each bucket's counter holds its end (its start is the previous bucket's end).
+  let at: u32 = 0;
+  let largest: u32 = 0;
+  for (let b = 0; b < LOG_BUCKETS; b++) {
+    const h = logHist + (<usize>b << 2);
+    const c = load<u32>(h);
+    if (c > largest) largest = c;
+    store<u32>(h, at);
+    at += c;
+  }
+  for (let k = 0; k < n; k++) {
+    const q = log + (<usize>k << 3);
+    const h = logHist + (<usize>((load<u32>(q) >>> 13) & 255) << 2);
+    const to = load<u32>(h);
+    store<u64>(logTmp + (<usize>to << 3), load<u64>(q));
+    store<u32>(h, to + 1);
+  }
+  let slots = 16;
+  while (<u32>slots < largest * 2) slots <<= 1;
+  if (slots > dedupeSlots) {
+    dedupe = alloc(<usize>slots * 8);
+    dedupeSlots = slots;
+  }
+  let out = 0;
+  let start: u32 = 0;
+  for (let b = 0; b < LOG_BUCKETS; b++) {
+    const end = load<u32>(logHist + (<usize>b << 2));
+    let size = 16;
+    while (<u32>size < (end - start) * 2) size <<= 1;
+    const mask = <u32>size - 1;
+    memory.fill(dedupe, 0, <usize>size * 8);
+    for (let k = start; k < end; k++) {
+      const key = load<u64>(logTmp + (<usize>k << 3));
+      const lo = <u32>(key >>> 32);
+      let i = (lo ^ (lo >>> 16)) & mask;
+      for (;;) {
+        const slot = dedupe + (<usize>i << 3);
+        const held = load<u64>(slot);
+        if (held == 0) {
+          store<u64>(slot, key);
+          store<u64>(log + (<usize>out << 3), key);
+          out++;
+          break;
+        }
+        if (held == key) break;
+        i = (i + 1) & mask;
+      }
+    }
+    start = end;
+  }
+  logLen = out;
+  if (out > exactLimit) {
+    // Past the bound the exact set would grow with the input: keep only HyperLogLog (accumulator.ts addLanes).
+    exactOn = 0;
+    logLen = 0;
+  } else if (out * 2 > logCap) {
+    const grown = logCap * 2;
+    const bigger = alloc(<usize>grown * 8);
+    memory.copy(bigger, log, <usize>out * 8);
+    log = bigger;
+    logTmp = alloc(<usize>grown * 8);
+    logCap = grown;
   }
 }
 
@@ -321,12 +392,14 @@ function growExact(): void {
 /** Count `n` lane pairs JS wrote at pendingPtr (addresses the JS path found: `%40`). */
 export function addPending(n: i32): void {
   for (let k = 0; k < n; k++) addLanes(load<u32>(pending + (<usize>k << 3)), load<u32>(pending + (<usize>k << 3), 4));
-  flushExact();
 }
 
-/** Finish the batched inserts (before JS reads the exact set). */
+/** Before JS reads the exact set: compact the log and build the HashSet53 table from it. */
 export function flushUnique(): void {
-  flushExact();
+  if (exactOn == 0) return;
+  if (logLen > 0) compactLog();
+  if (exactOn == 0) return;
+  for (let k = 0; k < logLen; k++) insertExact(load<u32>(log + (<usize>k << 3)), load<u32>(log + (<usize>k << 3), 4));
 }
 
 // @ts-ignore: decorator
@@ -789,14 +862,9 @@ export function census(s0: i32, end: i32, limit: i32, atEnd: i32, maxLine: i32, 
     }
     s = nl + 1;
   }
-  flushExact();
   store<i32>(stats + STAT_LINES, load<i32>(stats + STAT_LINES) + lines);
   store<i32>(stats + STAT_RECORDS, load<i32>(stats + STAT_RECORDS) + records);
   store<i32>(stats + STAT_QUEUE, queueLen);
   return resume;
 }
 
-/** Keeps the batch's slot loads alive (an unused load would be optimised away). */
-export function touchedSlots(): u32 {
-  return sink;
-}
