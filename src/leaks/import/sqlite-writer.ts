@@ -41,8 +41,14 @@ const KIND_SQL = `CASE (s.code >> 3) & 7 ${KIND_CODES.map((k, i) => `WHEN ${i} T
 /** Page cache of the import's connection (KiB): the account, pair and history indexes stay in memory. */
 const IMPORT_CACHE_KIB = 128 * 1024;
 
-/** Name of the attached in-memory database holding the staging table, the staff directory and the domains. */
-const SCRATCH = 'leak_import';
+/** Attached in-memory databases (staging tables, staff directory, domains): one per writer, so imports on one connection never share one. */
+let scratchCount = 0;
+
+/**
+ * The connection's settings while any import writer is open on it, saved by the first writer and
+ * restored by the last (two imports in one process must not restore each other's values).
+ */
+const sessions = new WeakMap<SQLite.Database, { writers: number; autocheckpoint: number; cacheSize: number }>();
 
 interface Statements {
   sort: SQLite.Statement;
@@ -60,7 +66,7 @@ export class SqliteImportWriter implements ImportWriter {
   private readonly statements: Statements;
   private readonly domainIndex = new Map<string, number>();
   private readonly addDomain: SQLite.Statement;
-  private readonly restore: { autocheckpoint: number; cacheSize: number };
+  private readonly scratch = `leak_import_${++scratchCount}`;
   private closed = false;
   private background: Promise<void> | undefined;
 
@@ -68,18 +74,14 @@ export class SqliteImportWriter implements ImportWriter {
     private readonly db: SQLite.Database,
     staff: StaffDirectory,
   ) {
-    this.restore = {
-      autocheckpoint: db.pragma('wal_autocheckpoint', { simple: true }) as number,
-      cacheSize: db.pragma('cache_size', { simple: true }) as number,
-    };
-    db.exec(`ATTACH DATABASE ':memory:' AS ${SCRATCH}`);
+    db.exec(`ATTACH DATABASE ':memory:' AS ${this.scratch}`);
     try {
       db.exec(`
-        CREATE TABLE ${SCRATCH}.staged (email TEXT NOT NULL, code INTEGER NOT NULL, mask TEXT, fingerprint TEXT, url TEXT);
-        CREATE TABLE ${SCRATCH}.batch (email TEXT PRIMARY KEY, code INTEGER NOT NULL, mask TEXT, fingerprint TEXT, url TEXT) WITHOUT ROWID;
-        CREATE TABLE ${SCRATCH}.staff (address TEXT PRIMARY KEY, full_name TEXT NOT NULL, email TEXT NOT NULL, unit TEXT) WITHOUT ROWID;
-        CREATE TABLE ${SCRATCH}.domains (i INTEGER PRIMARY KEY, name TEXT NOT NULL);`);
-      const addStaff = db.prepare(`INSERT OR REPLACE INTO ${SCRATCH}.staff VALUES (?, ?, ?, ?)`);
+        CREATE TABLE ${this.scratch}.staged (email TEXT NOT NULL, code INTEGER NOT NULL, mask TEXT, fingerprint TEXT, url TEXT);
+        CREATE TABLE ${this.scratch}.batch (email TEXT PRIMARY KEY, code INTEGER NOT NULL, mask TEXT, fingerprint TEXT, url TEXT) WITHOUT ROWID;
+        CREATE TABLE ${this.scratch}.staff (address TEXT PRIMARY KEY, full_name TEXT NOT NULL, email TEXT NOT NULL, unit TEXT) WITHOUT ROWID;
+        CREATE TABLE ${this.scratch}.domains (i INTEGER PRIMARY KEY, name TEXT NOT NULL);`);
+      const addStaff = db.prepare(`INSERT OR REPLACE INTO ${this.scratch}.staff VALUES (?, ?, ?, ?)`);
       // The directory's own lookup decides which person an address (or alias) means; the table
       // mirrors it so the join finds the same person.
       db.transaction(() => {
@@ -90,14 +92,24 @@ export class SqliteImportWriter implements ImportWriter {
           }
         }
       })();
-      this.addDomain = db.prepare(`INSERT INTO ${SCRATCH}.domains VALUES (?, ?)`);
-      this.statements = prepare(db);
-      db.pragma('wal_autocheckpoint = 0');
-      if (this.restore.cacheSize > -IMPORT_CACHE_KIB) db.pragma(`cache_size = -${IMPORT_CACHE_KIB}`);
+      this.addDomain = db.prepare(`INSERT INTO ${this.scratch}.domains VALUES (?, ?)`);
+      this.statements = prepare(db, this.scratch);
     } catch (error) {
-      db.exec(`DETACH DATABASE ${SCRATCH}`);
+      db.exec(`DETACH DATABASE ${this.scratch}`);
       throw error;
     }
+    let session = sessions.get(db);
+    if (!session) {
+      session = {
+        writers: 0,
+        autocheckpoint: db.pragma('wal_autocheckpoint', { simple: true }) as number,
+        cacheSize: db.pragma('cache_size', { simple: true }) as number,
+      };
+      sessions.set(db, session);
+      db.pragma('wal_autocheckpoint = 0');
+      if (session.cacheSize > -IMPORT_CACHE_KIB) db.pragma(`cache_size = -${IMPORT_CACHE_KIB}`);
+    }
+    session.writers++;
   }
 
   private domainCode(domain: string): number {
@@ -175,24 +187,31 @@ export class SqliteImportWriter implements ImportWriter {
     const db = this.db;
     await this.background;
     try {
-      if (db.open && !db.inTransaction) db.exec(`DETACH DATABASE ${SCRATCH}`);
+      if (db.open && !db.inTransaction) db.exec(`DETACH DATABASE ${this.scratch}`);
     } finally {
-      if (db.open) {
-        db.pragma(`cache_size = ${this.restore.cacheSize}`);
-        db.pragma(`wal_autocheckpoint = ${this.restore.autocheckpoint}`);
-        // Copy what is left (all of it when nothing settled) into the database file, without
-        // waiting for readers; then give the WAL file's space back unless a reader still uses it
-        // (busy_timeout 0: never wait for one, e.g. vigil serve).
-        db.pragma('wal_checkpoint(PASSIVE)');
-        const busy = db.pragma('busy_timeout', { simple: true }) as number;
-        db.pragma('busy_timeout = 0');
-        try {
-          db.pragma('wal_checkpoint(TRUNCATE)');
-        } finally {
-          db.pragma(`busy_timeout = ${busy}`);
-        }
+      const session = sessions.get(db)!;
+      if (--session.writers === 0) {
+        sessions.delete(db);
+        if (db.open) restoreConnection(db, session);
       }
     }
+  }
+}
+
+/** The last writer of a connection: settings back, the rest of the WAL into the database file. */
+function restoreConnection(db: SQLite.Database, saved: { autocheckpoint: number; cacheSize: number }): void {
+  db.pragma(`cache_size = ${saved.cacheSize}`);
+  db.pragma(`wal_autocheckpoint = ${saved.autocheckpoint}`);
+  // Copy what is left (all of it when nothing settled) into the database file, without waiting
+  // for readers; then give the WAL file's space back unless a reader still uses it (busy_timeout
+  // 0: never wait for one, e.g. vigil serve).
+  db.pragma('wal_checkpoint(PASSIVE)');
+  const busy = db.pragma('busy_timeout', { simple: true }) as number;
+  db.pragma('busy_timeout = 0');
+  try {
+    db.pragma('wal_checkpoint(TRUNCATE)');
+  } finally {
+    db.pragma(`busy_timeout = ${busy}`);
   }
 }
 
@@ -221,19 +240,19 @@ function pick<T extends Record<string, unknown>, K extends keyof T>(values: T, .
   return out;
 }
 
-function prepare(db: SQLite.Database): Statements {
+function prepare(db: SQLite.Database, scratch: string): Statements {
   const stagedPair = `SELECT 1 FROM main.leak_account_sources p WHERE p.email = s.email AND p.source_id = @sourceId`;
   return {
-    stage: db.prepare(`INSERT INTO ${SCRATCH}.staged (email, code, mask, fingerprint, url) VALUES (?, ?, ?, ?, ?)`),
-    sort: db.prepare(`INSERT INTO ${SCRATCH}.batch SELECT * FROM ${SCRATCH}.staged ORDER BY email`),
-    clear: db.prepare(`DELETE FROM ${SCRATCH}.batch`),
-    clearStaged: db.prepare(`DELETE FROM ${SCRATCH}.staged`),
+    stage: db.prepare(`INSERT INTO ${scratch}.staged (email, code, mask, fingerprint, url) VALUES (?, ?, ?, ?, ?)`),
+    sort: db.prepare(`INSERT INTO ${scratch}.batch SELECT * FROM ${scratch}.staged ORDER BY email`),
+    clear: db.prepare(`DELETE FROM ${scratch}.batch`),
+    clearStaged: db.prepare(`DELETE FROM ${scratch}.staged`),
     checkpoint: db.prepare('UPDATE main.leak_files SET checkpoint_offset = ? WHERE source_id = ? AND file_key = ?'),
     // A new account gets a 'detected' row; a closed one seen in a source it was not in reopens.
     history: db.prepare(`
       INSERT INTO main.leak_state_history (email, from_state, to_state, actor, at, note)
       SELECT s.email, a.state, 'detected', @actor, @now, CASE WHEN a.email IS NULL THEN @createdNote ELSE @reopenNote END
-      FROM ${SCRATCH}.batch s LEFT JOIN main.leak_accounts a ON a.email = s.email
+      FROM ${scratch}.batch s LEFT JOIN main.leak_accounts a ON a.email = s.email
       WHERE a.email IS NULL OR (a.state = 'closed' AND NOT EXISTS (${stagedPair}))
       ORDER BY s.email`),
     // SET expressions read the row's old values: the severity only ever rises, seen dates widen.
@@ -249,7 +268,7 @@ function prepare(db: SQLite.Database): Statements {
         state_changed_at = CASE WHEN a.state = 'closed' AND u.unpaired THEN @now ELSE a.state_changed_at END
       FROM (SELECT s.email, ${RANK_SQL} AS rank, ${SEVERITY_SQL} AS severity, ${KIND_SQL} AS kind, s.mask, s.fingerprint,
                    NOT EXISTS (${stagedPair}) AS unpaired
-            FROM ${SCRATCH}.batch s) AS u
+            FROM ${scratch}.batch s) AS u
       WHERE a.email = u.email
         AND ((a.state = 'closed' AND u.unpaired) OR u.rank > a.severity_rank OR a.first_seen > @seenAt OR a.last_seen < @seenAt)`),
     accounts: db.prepare(`
@@ -257,13 +276,13 @@ function prepare(db: SQLite.Database): Statements {
                                       password_fingerprint, state, state_changed_at, staff_name, staff_email, unit, assigned_unit)
       SELECT s.email, d.name, @seenAt, @seenAt, ${SEVERITY_SQL}, ${RANK_SQL}, ${KIND_SQL}, s.mask, s.fingerprint, 'detected', @now,
              st.full_name, st.email, st.unit, st.unit
-      FROM ${SCRATCH}.batch s JOIN ${SCRATCH}.domains d ON d.i = s.code >> 6 LEFT JOIN ${SCRATCH}.staff st ON st.address = s.email
+      FROM ${scratch}.batch s JOIN ${scratch}.domains d ON d.i = s.code >> 6 LEFT JOIN ${scratch}.staff st ON st.address = s.email
       WHERE true ORDER BY s.email
       ON CONFLICT (email) DO NOTHING`),
     pairs: db.prepare(`
       INSERT INTO main.leak_account_sources (email, source_id, severity, severity_rank, password_kind, password_mask, password_fingerprint, url, seen_at)
       SELECT s.email, @sourceId, ${SEVERITY_SQL}, ${RANK_SQL}, ${KIND_SQL}, s.mask, s.fingerprint, s.url, @seenAt
-      FROM ${SCRATCH}.batch s
+      FROM ${scratch}.batch s
       WHERE true ORDER BY s.email
       ON CONFLICT (email, source_id) DO UPDATE SET severity = excluded.severity, severity_rank = excluded.severity_rank,
         password_kind = excluded.password_kind, password_mask = excluded.password_mask, password_fingerprint = excluded.password_fingerprint, url = excluded.url

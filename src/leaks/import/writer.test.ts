@@ -345,11 +345,18 @@ describe.each(testDialects())('import writer on %s', (dialect) => {
       // …and the WAL file's space was given back (no reader held it).
       expect(statSync(join(t.store.dataDir, 'vigil.sqlite-wal')).size).toBe(0);
       expect(Number((db.prepare('SELECT count(*) AS n FROM leak_accounts').get() as { n: number }).n)).toBe(3001);
-      // A second writer on the same connection (the next import) works.
-      const again = openImportWriter(t.store, staff);
-      await again.write(context('s1', '2026-05-01T00:00:00.000Z', '2026-11-25T01:00:00.000Z'), [appearance('late@lab.gov.vn', 'address', 'none', 1)], 3001);
-      await again.close();
-      expect(Number((db.prepare('SELECT count(*) AS n FROM leak_accounts').get() as { n: number }).n)).toBe(3002);
+      // Two writers open at once on the same connection (two imports in one process): each its own
+      // scratch database; the settings come back when the last one closes, whichever it is.
+      const one = openImportWriter(t.store, staff);
+      const two = openImportWriter(t.store, staff);
+      await one.write(context('s1', '2026-05-01T00:00:00.000Z', '2026-11-25T01:00:00.000Z'), [appearance('late@lab.gov.vn', 'address', 'none', 1)], 3001);
+      await two.write(context('s1', '2026-05-01T00:00:00.000Z', '2026-11-25T01:00:00.000Z'), [appearance('later@lab.gov.vn', 'address', 'none', 2)], 3002);
+      await one.close();
+      expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+      await two.close();
+      expect({ autocheckpoint: db.pragma('wal_autocheckpoint', { simple: true }), cache: db.pragma('cache_size', { simple: true }) }).toEqual(before);
+      expect((db.pragma('database_list') as { name: string }[]).map((d) => d.name)).toEqual(['main']);
+      expect(Number((db.prepare('SELECT count(*) AS n FROM leak_accounts').get() as { n: number }).n)).toBe(3003);
     });
   }
 });
