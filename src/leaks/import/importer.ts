@@ -270,9 +270,10 @@ export async function importLeaks(store: Store, paths: string[], options: Import
         summary.newAccounts += counts.created;
         summary.reopened += counts.reopened;
         options.afterBatch?.(file.path, countBelow(firstOffsets, batchCheckpoint));
+        // Checkpoint what is committed on another thread while this one writes the next batch.
+        writer.settle();
       }
       writeMs += performance.now() - t0;
-      writer.settle();
       summary.written += fileAccounts - committedBefore;
       // The file's mergeable census sketch (unless stored after its scan), so the source's totals are unions, not sums (source-census.ts).
       await ensureFileSketch(store, source.id, key, result, file.path, options.orgDomains);

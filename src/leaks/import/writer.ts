@@ -94,7 +94,7 @@ function planBatch(ctx: BatchContext, batch: AccountAppearance[], existing: Map<
 export interface ImportWriter {
   /** Write one batch and its file's checkpoint in one transaction. */
   write(ctx: BatchContext, batch: AccountAppearance[], checkpoint: number): Promise<BatchCounts>;
-  /** A file's batches are all written: the writer may start moving them to their final place (SQLite: checkpoint in the background). */
+  /** The batches written so far are committed: the writer may start moving them to their final place (SQLite: a checkpoint in the background). */
   settle(): void;
   close(): Promise<void>;
 }
