@@ -31,6 +31,8 @@ export interface ScanOptions {
   /** The census's engine (census-kernel.ts); default the WebAssembly kernel, `VIGIL_CENSUS_KERNEL=js` picks the JavaScript one. */
   censusKernel?: 'wasm' | 'js';
   onProgress?: (doneBytes: number, totalBytes: number) => void;
+  /** Census only: hand back the mergeable sketch (ScanResult.sketch), e.g. for a source's totals over files. */
+  sketch?: boolean;
 }
 
 /** The census of a scan, as `vigil leaks scan --json` prints it (plus the matched accounts). */
@@ -50,7 +52,12 @@ export interface ScanResult {
   errors: { file: string; reason: string; message: string }[];
   durationMs: number;
   matches: LeakMatch[];
+  /** With ScanOptions.sketch and census: the union-mergeable state (HyperLogLog registers, exact set, special lanes). */
+  sketch?: ScanSketch;
 }
+
+/** What ScanAccumulator.merge needs to fold one scan's unique addresses into another's. */
+export type ScanSketch = Pick<ScanSnapshot, 'hll' | 'exact' | 'special' | 'domains'>;
 
 /** Every file under the given paths (directories recursively, sorted for a stable order). */
 export function expandPaths(paths: string[]): { path: string; size: number }[] {
@@ -169,7 +176,12 @@ export async function scanPaths(paths: string[], options: ScanOptions): Promise<
   } finally {
     pool?.terminate();
   }
-  return finish(acc, settings, files.length, errors, started);
+  const result = finish(acc, settings, files.length, errors, started);
+  if (options.sketch && settings.census) {
+    const { hll, exact, special, domains } = acc.snapshot();
+    result.sketch = { hll, exact, special, domains };
+  }
+  return result;
 }
 
 /** Sources the scan worker loads (its import graph), to tell whether dist/ is as new as them. */
