@@ -43,6 +43,9 @@ function vigil(args: string[]): Timed {
 }
 
 function compile(): void {
+  // The census kernel first: without build/wasm/census.wasm the scan would quietly measure the JS census.
+  const wasm = spawnSync('npm', ['run', '--silent', 'build:wasm'], { cwd: root, encoding: 'utf8' });
+  if (wasm.status !== 0 || !existsSync(join(root, 'build', 'wasm', 'census.wasm'))) throw new Error(`npm run build:wasm failed: ${wasm.stdout}${wasm.stderr}`);
   // tsc emits even when some other file of the tree has a type error; only our emitted JS matters here.
   const run = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.json')], { encoding: 'utf8' });
   if (!existsSync(join(root, 'dist', 'cli', 'main.js'))) throw new Error(`tsc did not produce dist/cli/main.js: ${run.stdout}${run.stderr}`);
