@@ -22,8 +22,7 @@ import type { AccountAppearance, BatchContext, BatchCounts, ImportWriter } from 
  * While the writer is open, the connection does not checkpoint the WAL after each commit
  * (`wal_autocheckpoint = 0`): a checkpoint copies every page the batch touched back into the
  * database file, and with several batches the same pages were copied again and again. The
- * writer checkpoints after each batch on another thread while the import goes on (one pass at a
- * time, so a page rewritten by several batches is copied at most a few times), and once more
+ * writer checkpoints a file's batches on another thread while the import goes on, and once more
  * when it closes (PASSIVE: it never waits for readers such as `vigil serve`, which keep working
  * throughout), then restores the connection's settings.
  */
@@ -175,7 +174,7 @@ export class SqliteImportWriter implements ImportWriter {
 
   /**
    * The batches written so far are committed: copy them from the WAL into the database file on
-   * another thread while this one goes on (the next batch, the file's census, the next file).
+   * another thread while this one goes on (the file's census, the next file).
    * The copy is mostly waiting for the disk (fsync), so it overlaps well even on two cores.
    * One pass at a time; a call during a pass asks for one more after it.
    */
