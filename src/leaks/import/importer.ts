@@ -237,6 +237,8 @@ export async function importLeaks(store: Store, paths: string[], options: Import
         result = await scanPaths([file.path], {
           orgDomains: options.orgDomains,
           census: true,
+          // The file's mergeable sketch comes with the census (no second pass for the source's totals).
+          sketch: true,
           secret,
           ...(options.workers !== undefined ? { workers: options.workers } : {}),
           ...(options.onProgress ? { onProgress: options.onProgress } : {}),
@@ -245,7 +247,7 @@ export async function importLeaks(store: Store, paths: string[], options: Import
         firstOffsets = Float64Array.from(appearances, (a) => a.offset);
         classes = dataClasses(appearances);
         scannedBytes = result.bytes;
-        const { matches: _matches, ...census } = result;
+        const { matches: _matches, sketch: _sketch, ...census } = result;
         const scan: StoredScan = { census, dataClasses: classes.classes, stealer: classes.stealer };
         await store.db
           .updateTable('leak_files')
@@ -356,7 +358,7 @@ async function finishFile(
   await store.db.transaction().execute(async (trx) => {
     const src = await trx.selectFrom('leak_sources').selectAll().where('id', '=', sourceId).executeTakeFirstOrThrow();
     const census = src.census ? (JSON.parse(src.census) as { files: Record<string, unknown> }) : { files: {} };
-    const { matches: _omit, ...counts } = result;
+    const { matches: _omit, sketch: _sketchOmitted, ...counts } = result;
     census.files[key] = counts;
     const classes = new Set<string>(JSON.parse(src.data_classes) as string[]);
     for (const c of dc.classes) classes.add(c);

@@ -103,15 +103,13 @@ export function decodeSketch(row: { hll: Uint8Array; exact: Uint8Array | null; s
 }
 
 /**
- * The sketch of one file as its import scanned it. Until the scan engine hands its accumulator's
- * sketch back with the ScanResult (asked for: `ScanResult.sketch`), the file is scanned once more
- * here, single-threaded, with the settings the import's census used — the same kernel, so the same
- * hashes and counts. That costs a second census pass over the file (see docs/api.md).
+ * The sketch of one file as its import scanned it: the census hands it back (ScanOptions.sketch).
+ * Only a file whose scan did not (a resumed import that read just the tail of a file interrupted
+ * before sketches were stored) is scanned once more here, single-threaded, with the settings the
+ * import's census used — the same kernel, so the same hashes and counts.
  */
 export async function fileSketch(result: ScanResult, path: string, orgDomains: string[]): Promise<FileSketch> {
-  const given = (result as ScanResult & { sketch?: FileSketch }).sketch;
-  if (given) return given;
-  return await sketchByRescan(path, orgDomains);
+  return result.sketch ?? (await sketchByRescan(path, orgDomains));
 }
 
 async function sketchByRescan(path: string, orgDomains: string[]): Promise<FileSketch> {
