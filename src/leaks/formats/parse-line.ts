@@ -1,4 +1,5 @@
 import { normaliseAddress } from '../scan/bytes.js';
+import { addressOfValue } from './address.js';
 import { EMAIL_KEY, PASSWORD_KEY, type ParsedRecord, type RecordForm, URL_KEY } from './fields.js';
 import { PHP_SERIALISED_START, parsePhpSerialised } from './php-serialised.js';
 
@@ -20,16 +21,65 @@ export interface FileFormat {
 const SEPARATORS = new Set([':', ';', '|', '\t', ',', ' ']);
 /** A run of the bytes a local part may hold (an address can only start at the start of one). */
 const LOCAL_RUN = /[A-Za-z0-9.!#$%&*+=?^_`{}~-]+/g;
-/** An address starting exactly at lastIndex (sticky). */
-const ADDRESS_AT = /[A-Za-z0-9.!#$%&*+=?^_`{}~-]+(?:@|%40)+[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/y;
+/*
+ * An address is what the regex ADDRESS_PATTERN matches (the reference in parse-line.test.ts):
+ *   [A-Za-z0-9.!#$%&*+=?^_`{}~-]+(?:@|%40)+[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}
+ * found here without running it (see addressAtRun).
+ */
+/** The domain part of ADDRESS_PATTERN, sticky at lastIndex. */
+const DOMAIN_AT = /[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/y;
+
+/** Where the chain of `@` and `%40` starting at `at` ends. */
+function separatorsEnd(line: string, at: number): number {
+  let i = at;
+  for (;;) {
+    if (line.charCodeAt(i) === 64) i++;
+    else if (line.startsWith('%40', i)) i += 3;
+    else return i;
+  }
+}
 
 /**
- * The addresses in a line, leftmost first, as an unanchored /g search of ADDRESS_AT would find
- * them — but tried only where a run of local-part bytes starts. The unanchored search restarts at
- * every byte of a long run with no address after it, each time scanning to the run's end: a 16 KB
- * line of such junk took 0.3 s and a 1 MB line (the line cap) would take minutes. A run's later
- * bytes cannot start a match its first byte could not (the local part's class holds them all),
- * so this finds the same matches in time linear in the line.
+ * The match of ADDRESS_PATTERN sticky at `runStart`, whose local-part run ends at `runEnd`, found
+ * without the regex's backtracking: on a run of `%40%40…` the regex gives the local part back one
+ * byte at a time and at every `%40` re-reads all the `%40`s after it (1 MB took minutes). The same
+ * answer by hand: the regex's local part ends at the rightmost `%40` inside the run (or at `runEnd`
+ * before an `@`) from which its separators and a domain follow; the separators are always the whole
+ * chain of `@`/`%40` (a shorter chain leaves `@` or `%` where the domain must start), so every
+ * split point in one chain shares the chain's end and the domain found there, tried once.
+ */
+function addressAtRun(line: string, run: string, runStart: number): { text: string; index: number } | null {
+  const runEnd = runStart + run.length;
+  // Split points, right to left: the `@` after the run, then each `%40` inside it (they never
+  // overlap), searched in the run alone so a run without one costs nothing.
+  const splits: number[] = [];
+  if (line.charCodeAt(runEnd) === 64) splits.push(runEnd);
+  for (let p = run.lastIndexOf('%40'); p > 0; p = p >= 3 ? run.lastIndexOf('%40', p - 3) : -1) splits.push(runStart + p);
+  let chainStart = -1;
+  let chainEnd = -1;
+  let domainEnd = -1;
+  for (const p of splits) {
+    if (p <= runStart) break; // the local part needs one byte
+    // `p` continues the chain of the split just tried when its `%40` ends where that one starts.
+    if (!(chainStart >= 0 && p + 3 === chainStart)) {
+      chainEnd = separatorsEnd(line, p);
+      DOMAIN_AT.lastIndex = chainEnd;
+      const domain = DOMAIN_AT.exec(line);
+      domainEnd = domain ? chainEnd + domain[0].length : -1;
+    }
+    chainStart = p;
+    if (domainEnd >= 0) return { text: line.slice(runStart, domainEnd), index: runStart };
+  }
+  return null;
+}
+
+/**
+ * The addresses in a line, leftmost first, as an unanchored /g search of ADDRESS_PATTERN would
+ * find them — but tried only where a run of local-part bytes starts. The unanchored search restarts
+ * at every byte of a long run with no address after it, each time scanning to the run's end: a
+ * 16 KB line of such junk took 0.3 s and a 1 MB line (the line cap) would take minutes. A run's
+ * later bytes cannot start a match its first byte could not (the local part's class holds them
+ * all), so this finds the same matches in time linear in the line.
  */
 export function* addressesInText(line: string): Generator<{ text: string; index: number }> {
   LOCAL_RUN.lastIndex = 0;
@@ -38,11 +88,10 @@ export function* addressesInText(line: string): Generator<{ text: string; index:
     const runEnd = run.index + run[0].length;
     // Without an `@` right after the run or a `%40` inside it, nothing can match from here.
     if (line.charCodeAt(runEnd) !== 64 && !run[0].includes('%40')) continue;
-    ADDRESS_AT.lastIndex = run.index;
-    const m = ADDRESS_AT.exec(line);
+    const m = addressAtRun(line, run[0], run.index);
     if (!m) continue;
-    yield { text: m[0], index: m.index };
-    LOCAL_RUN.lastIndex = m.index + m[0].length;
+    yield m;
+    LOCAL_RUN.lastIndex = m.index + m.text.length;
   }
 }
 const URLISH = /^([a-z][a-z0-9+.-]*:\/\/|www\.)|\/|^[a-z0-9-]+(\.[a-z0-9-]+)+(:\d+)?$/i;
@@ -85,7 +134,7 @@ export function parseLine(raw: string, format: FileFormat): ParsedRecord[] {
   const line = raw.replace(/\r$/, '').replace(/\0/g, '');
   if (format.kind === 'csv' && format.emailColumn !== undefined) {
     const cols = splitDelimited(line, format.delimiter ?? ',');
-    const email = normaliseAddress(cols[format.emailColumn] ?? '');
+    const email = addressOfValue(cols[format.emailColumn] ?? '');
     if (email) {
       const hint = format.passwordColumn !== undefined ? (format.columns?.[format.passwordColumn] ?? '') : '';
       return [
@@ -125,14 +174,14 @@ function parseJsonRecord(text: string): ParsedRecord | null {
   let email: string | null = null;
   for (const [key, v] of entries) {
     if (typeof v === 'string' && EMAIL_KEY.test(key)) {
-      email = normaliseAddress(v);
+      email = addressOfValue(v);
       if (email) break;
     }
   }
   if (!email) {
     for (const [, v] of entries) {
       if (typeof v === 'string') {
-        email = normaliseAddress(v);
+        email = addressOfValue(v);
         if (email) break;
       }
     }
@@ -154,6 +203,8 @@ export function parseSqlInsert(text: string): ParsedRecord[] {
   const head = /^insert\s+into\s+[`"[\]\w.]+\s*(\(([^)]*)\))?\s*values\s*/i.exec(text);
   if (!head) return [];
   const columns = head[2] ? head[2].split(',').map((c) => c.trim().replace(/[`"[\]]/g, '')) : [];
+  // Once per statement, not per tuple: 500k column names × 60k tuples was quadratic.
+  const passwordColumn = columns.findIndex((c) => PASSWORD_KEY.test(c));
   const records: ParsedRecord[] = [];
   let i = head[0].length;
   while (i < text.length) {
@@ -190,12 +241,14 @@ export function parseSqlInsert(text: string): ParsedRecord[] {
       } else field += c;
       i++;
     }
-    const emailIndex = values.findIndex((v) => normaliseAddress(v) !== null);
-    if (emailIndex < 0) continue;
-    let passwordIndex = columns.findIndex((c) => PASSWORD_KEY.test(c));
-    if (passwordIndex < 0) passwordIndex = emailIndex + 1;
+    let email: string | null = null;
+    let emailIndex = 0;
+    for (; emailIndex < values.length && email === null; emailIndex++) email = addressOfValue(values[emailIndex]!);
+    if (email === null) continue;
+    emailIndex--;
+    const passwordIndex = passwordColumn >= 0 ? passwordColumn : emailIndex + 1;
     records.push({
-      email: normaliseAddress(values[emailIndex]!),
+      email,
       password: emptyToNull(values[passwordIndex]),
       url: null,
       form: 'sql',
