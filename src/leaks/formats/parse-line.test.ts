@@ -57,4 +57,9 @@ describe('parseCombo address search', () => {
       expect(performance.now() - started).toBeLessThan(2000);
     }
   });
+
+  it('splits a line without an address at its first separator by code unit (an emoji before it moved the split)', () => {
+    expect(parseCombo('😀user:pass word')).toMatchObject({ email: null, password: 'pass word', form: 'user-pass' });
+    expect(parseCombo('us😀er;p😀ss')?.password).toBe('p😀ss');
+  });
 });

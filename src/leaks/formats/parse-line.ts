@@ -281,7 +281,10 @@ export function parseCombo(line: string): ParsedRecord | null {
     }
   }
   if (!email) {
-    const sep = [...line].findIndex((c) => SEPARATORS.has(c) && c !== ' ');
+    // By code unit: the separators are ASCII, and the index slices the same string (a code-point
+    // index put the split late after an emoji).
+    let sep = -1;
+    for (let i = 0; i < line.length && sep < 0; i++) if (line[i] !== ' ' && SEPARATORS.has(line[i]!)) sep = i;
     const at = sep >= 0 ? sep : line.indexOf(' ');
     if (at <= 0) return null;
     return { email: null, password: emptyToNull(line.slice(at + 1)), url: null, form: 'user-pass', passwordHint: '' };

@@ -34,14 +34,34 @@ export function isHashed(kind: PasswordKind): boolean {
   return kind !== 'none' && kind !== 'plaintext';
 }
 
-/** `m*****3 (8)`: first and last character, the length; never enough to recover the password. */
+/** Stars a mask shows at most: the length is in the brackets, and a 1 MiB "password" gives no 1 MiB mask. */
+const MAX_MASK_STARS = 32;
+
+/**
+ * `m*****3 (8)`: first and last character (code points), the length; never enough to recover the
+ * password. Counted without an array of the password's characters (it may be megabytes).
+ */
 export function maskPassword(value: string | null | undefined): string | null {
   if (!value) return null;
-  const chars = [...value];
-  const n = chars.length;
-  if (n <= 2) return `${'*'.repeat(n)} (${n})`;
-  if (n <= 4) return `${chars[0]}${'*'.repeat(n - 1)} (${n})`;
-  return `${chars[0]}${'*'.repeat(n - 2)}${chars[n - 1]} (${n})`;
+  let n = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    // A low surrogate after a high one ends a code point counted at its high half.
+    if (!(c >= 0xdc00 && c <= 0xdfff && i > 0 && value.charCodeAt(i - 1) >= 0xd800 && value.charCodeAt(i - 1) <= 0xdbff)) n++;
+  }
+  const stars = (k: number) => '*'.repeat(Math.min(k, MAX_MASK_STARS));
+  if (n <= 2) return `${stars(n)} (${n})`;
+  const first = String.fromCodePoint(value.codePointAt(0)!);
+  if (n <= 4) return `${first}${stars(n - 1)} (${n})`;
+  const lastUnit = value.charCodeAt(value.length - 1);
+  const lastIsPair =
+    lastUnit >= 0xdc00 &&
+    lastUnit <= 0xdfff &&
+    value.length > 1 &&
+    value.charCodeAt(value.length - 2) >= 0xd800 &&
+    value.charCodeAt(value.length - 2) <= 0xdbff;
+  const last = value.slice(lastIsPair ? -2 : -1);
+  return `${first}${stars(n - 2)}${last} (${n})`;
 }
 
 /**

@@ -162,12 +162,34 @@ export function hashAddressString(address: string): number {
   return hashParts53(a, b);
 }
 
+const SPACE = /\s/;
+
+/**
+ * `raw` without leading `"`, `'`, `<` and white space and trailing `"`, `'`, `>` and white space —
+ * what `replace(/^["'<\s]+|["'>\s]+$/g, '')` gives, by two loops: that regex's unanchored second
+ * half rescans to the end from every inner run of those characters (64 KiB of spaces between two
+ * letters took 4.4 s, a 1 MiB field minutes).
+ */
+export function stripQuotesAndSpaces(raw: string): string {
+  let start = 0;
+  let end = raw.length;
+  for (; start < end; start++) {
+    const c = raw[start]!;
+    if (c !== '"' && c !== "'" && c !== '<' && !SPACE.test(c)) break;
+  }
+  for (; end > start; end--) {
+    const c = raw[end - 1]!;
+    if (c !== '"' && c !== "'" && c !== '>' && !SPACE.test(c)) break;
+  }
+  return raw.slice(start, end);
+}
+
 /**
  * Normalise an address written in a leak: trimmed, quotes and `mailto:` removed, `%40` → `@`,
  * `@@` → `@`, lower case. Returns null when what is left is not an address.
  */
 export function normaliseAddress(raw: string): string | null {
-  let s = raw.trim().replace(/^["'<\s]+|["'>\s]+$/g, '');
+  let s = stripQuotesAndSpaces(raw);
   if (/^mailto:/i.test(s)) s = s.slice(7);
   s = s.replace(/%40/gi, '@').replace(/@@+/g, '@');
   const buf = Buffer.from(s, 'latin1');
