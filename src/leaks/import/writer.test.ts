@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../store/store.js';
 import { openTestStore, type TestStore, testDialects } from '../../store/testing.js';
 import { parseStaffCsv } from './staff.js';
-import { type AccountAppearance, type BatchContext, openImportWriter } from './writer.js';
+import { ACCOUNT_COLUMNS, type AccountAppearance, type BatchContext, openImportWriter } from './writer.js';
 
 const ORG = 'lab.gov.vn';
 const FP = (c: string) => c.repeat(64);
@@ -63,23 +63,7 @@ function context(sourceId: string, seenAt: string, now: string): BatchContext {
 async function accounts(store: Store) {
   return await store.db
     .selectFrom('leak_accounts')
-    .select([
-      'email',
-      'org_domain',
-      'first_seen',
-      'last_seen',
-      'severity',
-      'severity_rank',
-      'password_kind',
-      'password_mask',
-      'password_fingerprint',
-      'state',
-      'state_changed_at',
-      'staff_name',
-      'staff_email',
-      'unit',
-      'assigned_unit',
-    ])
+    .select([...ACCOUNT_COLUMNS])
     .orderBy('email')
     .execute();
 }

@@ -104,7 +104,7 @@ export function openImportWriter(store: Store, staff: StaffDirectory): ImportWri
   return { write: (ctx, batch, checkpoint) => writeBatchPostgres(store, ctx, batch, checkpoint), settle: () => {}, close: async () => {} };
 }
 
-const ACCOUNT_COLUMNS = [
+export const ACCOUNT_COLUMNS = [
   'email',
   'org_domain',
   'first_seen',
