@@ -36,21 +36,35 @@ export async function openTestStore(dialect: 'sqlite' | 'postgres'): Promise<Tes
       },
     };
   }
+  const scratch = await createScratchDatabase('vigil_test');
+  const store = await openStore({ dataDir: mkdtempSync(join(tmpdir(), 'vigil-pgstore-')), databaseUrl: scratch.url });
+  return {
+    store,
+    dialect,
+    cleanup: async () => {
+      await store.close();
+      await scratch.drop();
+    },
+  };
+}
+
+/**
+ * A database of its own on the test server (VIGIL_TEST_DATABASE_URL), so test files running in
+ * parallel never share one; `drop` removes it even while connections remain.
+ */
+export async function createScratchDatabase(prefix: string): Promise<{ url: string; drop: () => Promise<void> }> {
   const adminUrl = process.env.VIGIL_TEST_DATABASE_URL;
   if (!adminUrl) throw new Error('VIGIL_TEST_DATABASE_URL is not set');
-  const name = `vigil_test_${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
+  const name = `${prefix}_${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  const store = await openStore({ dataDir: mkdtempSync(join(tmpdir(), 'vigil-pgstore-')), databaseUrl: url.toString() });
   return {
-    store,
-    dialect,
-    cleanup: async () => {
-      await store.close();
+    url: url.toString(),
+    drop: async () => {
       const dropper = new pg.Client({ connectionString: adminUrl });
       await dropper.connect();
       await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

@@ -10,6 +10,7 @@ import { stringify } from 'yaml';
 import { generateCombolist } from '../../src/leaks/generate.js';
 import { importLeaks } from '../../src/leaks/import/importer.js';
 import { openStore, type Store } from '../../src/store/store.js';
+import { createScratchDatabase } from '../../src/store/testing.js';
 import { repoRoot } from './cli.js';
 
 /**
@@ -95,19 +96,13 @@ function sqliteTarget(): Target {
 }
 
 async function postgresTarget(): Promise<Target> {
-  const adminUrl = process.env.VIGIL_TEST_DATABASE_URL!;
-  const name = `vigil_crash_${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const reader = new pg.Client({ connectionString: url.toString() });
+  const scratch = await createScratchDatabase('vigil_crash');
+  const url = scratch.url;
+  const reader = new pg.Client({ connectionString: url });
   await reader.connect();
   const data = mkdtempSync(join(dir, 'pgdata-'));
   return {
-    env: { VIGIL_DATA: data, VIGIL_DATABASE_URL: url.toString() },
+    env: { VIGIL_DATA: data, VIGIL_DATABASE_URL: url },
     async fileRow() {
       try {
         const r = await reader.query('SELECT checkpoint_offset, size, completed_at FROM leak_files');
@@ -117,13 +112,10 @@ async function postgresTarget(): Promise<Target> {
         return null;
       }
     },
-    open: () => openStore({ dataDir: data, databaseUrl: url.toString() }),
+    open: () => openStore({ dataDir: data, databaseUrl: url }),
     async cleanup() {
       await reader.end();
-      const dropper = new pg.Client({ connectionString: adminUrl });
-      await dropper.connect();
-      await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await dropper.end();
+      await scratch.drop();
     },
   };
 }
