@@ -255,11 +255,13 @@ export async function importLeaks(store: Store, paths: string[], options: Import
           .where('source_id', '=', source.id)
           .where('file_key', '=', key)
           .execute();
-        // Its census sketch too, before the batches: a resumed run then reads only the tail (source-census.ts).
-        await ensureFileSketch(store, source.id, key, result, file.path, options.orgDomains);
         // A full scan after an interruption (no stored scan): the appearances before the checkpoint were committed.
         if (checkpoint > 0) appearances = appearances.filter((a) => a.offset >= checkpoint);
       }
+      // The file's mergeable census sketch, so the source's totals are unions, not sums
+      // (source-census.ts). Stored before the batches and once: a resumed run finds it and reads
+      // only the tail; only a file interrupted before sketches existed is read again for it.
+      await ensureFileSketch(store, source.id, key, result, file.path, options.orgDomains);
       // Accounts of the file, and those an earlier, interrupted run committed (first seen before its checkpoint).
       const fileAccounts = firstOffsets.length;
       const committedBefore = countBelow(firstOffsets, checkpoint);
@@ -278,8 +280,6 @@ export async function importLeaks(store: Store, paths: string[], options: Import
       // each batch: on two busy cores that thread then slowed the writing by ~15 %).
       writer.settle();
       summary.written += fileAccounts - committedBefore;
-      // The file's mergeable census sketch (unless stored after its scan), so the source's totals are unions, not sums (source-census.ts).
-      await ensureFileSketch(store, source.id, key, result, file.path, options.orgDomains);
       await finishFile(store, source.id, key, size, result, classes, now);
       await refreshSourceTotals(store, source.id);
       summary.files.push({
