@@ -6,7 +6,7 @@ import { VigilError } from '../../errors.js';
 import type { ScanResult } from '../../leaks/scan/engine.js';
 import type { importLeaks } from '../../leaks/import/importer.js';
 import type { LeakState } from '../../leaks/triage/triage.js';
-import { LEAK_STATE_NAMES as LEAK_STATES } from '../choices.js';
+import { LEAK_STATES } from '../../leaks/triage/states.js';
 import type { CliContext, RegisterCommand } from '../context.js';
 
 function collect(value: string, previous: string[]): string[] {

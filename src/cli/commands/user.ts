@@ -1,7 +1,7 @@
 import { VigilError } from '../../errors.js';
 import type { User } from '../../services/auth/users.js';
 import { authService, cliActor } from '../auth.js';
-import { USER_ROLES as ROLES } from '../choices.js';
+import { ROLES, type Role } from '../../services/auth/roles.js';
 import type { RegisterCommand } from '../context.js';
 
 /** All of stdin, without the final newline (for `--password-stdin`). */
@@ -73,7 +73,7 @@ export const register: RegisterCommand = (program, ctx) => {
     .option('--display-name <text>', 'full name shown in the dashboard')
     .option('--password-stdin', 'read the password from standard input')
     .action(async (name: string, options: { role: string; displayName?: string; passwordStdin?: boolean }, command) => {
-      if (!ROLES.includes(options.role as (typeof ROLES)[number])) {
+      if (!ROLES.includes(options.role as Role)) {
         throw new VigilError('auth.bad-role', `unknown role "${options.role}"`, { hint: `use one of: ${ROLES.join(', ')}` });
       }
       const password = await askPassword(options.passwordStdin);

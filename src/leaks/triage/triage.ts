@@ -3,9 +3,9 @@ import { VigilError } from '../../errors.js';
 import type { Database, LeakAccountsTable } from '../../store/schema.js';
 import type { Store } from '../../store/store.js';
 
-/** The lifecycle of a leaked account (leak-intake.md, after Entra ID / Enzoic / SpyCloud). */
-export const LEAK_STATES = ['detected', 'notified', 'reset_requested', 'remediated', 'dismissed', 'confirmed_compromised', 'closed'] as const;
-export type LeakState = (typeof LEAK_STATES)[number];
+import { LEAK_STATES, type LeakState } from './states.js';
+
+export { LEAK_STATES, type LeakState };
 
 const NEXT: Record<LeakState, LeakState[]> = {
   detected: ['notified', 'reset_requested', 'remediated', 'dismissed', 'confirmed_compromised'],

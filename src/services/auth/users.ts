@@ -4,8 +4,9 @@ import type { Store } from '../../store/store.js';
 import type { UsersTable } from '../../store/schema.js';
 import { DEFAULT_COST, hashPassword, type ScryptCost } from './passwords.js';
 
-export type Role = 'admin' | 'analyst' | 'viewer';
-export const ROLES: readonly Role[] = ['admin', 'analyst', 'viewer'];
+import { ROLES, type Role } from './roles.js';
+
+export { ROLES, type Role };
 
 /** A user as shown to callers: never the password hash. */
 export interface User {
