@@ -373,7 +373,7 @@ async function finishFile(
       .updateTable('leak_sources')
       .set({
         census: JSON.stringify(census),
-        pwn_count: Object.values(census.files).reduce((n: number, f) => n + Number((f as { uniqueAddresses: number | null }).uniqueAddresses ?? 0), 0),
+        // pwn_count is the union over the source's files: refreshSourceTotals sets it next (source-census.ts).
         org_count: Number(orgCount.n),
         data_classes: JSON.stringify([...classes].sort()),
         flags: JSON.stringify(flags),
