@@ -8,6 +8,15 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
+// The peers and meters the benchmarks call (rg, testssl, /usr/bin/time): one line up front.
+const { missingPrograms } = (await import(pathToFileURL(join(here, '../scripts/required-programs.mjs')).href)) as {
+  missingPrograms: (uses: string[]) => string[];
+};
+const missing = missingPrograms(['bench']);
+if (missing.length > 0) {
+  console.error(`missing programs: ${missing.join(', ')} — run: node scripts/required-programs.mjs --packages | xargs apt-get install -y`);
+  process.exit(2);
+}
 const wanted = process.argv.slice(2);
 const suites = readdirSync(here)
   .filter((file) => file.endsWith('.bench.ts'))

@@ -3,6 +3,17 @@
 // "N passed, N failed" (and ", N skipped" when any were skipped). Exit code is vitest's.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { missingPrograms, REQUIRED_PROGRAMS } from './required-programs.mjs';
+
+// Programs the tests call (chromium, pdftotext, archivers…): say at once which are missing
+// rather than fail deep inside the run.
+const missing = missingPrograms(['test']);
+if (missing.length > 0) {
+  const packages = [...new Set(missing.map((program) => REQUIRED_PROGRAMS[program][0]))];
+  console.error(`missing programs: ${missing.join(', ')} — install them with: apt-get install ${packages.join(' ')} (or run: sudo bash .ci/run)`);
+  console.log('\n0 passed, 1 failed');
+  process.exit(2);
+}
 
 const out = '.vitest-results.json';
 rmSync(out, { force: true });
