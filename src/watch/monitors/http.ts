@@ -66,14 +66,21 @@ export async function closeHttpAgent(context: ProbeContext): Promise<void> {
 export async function probeHttp(config: HttpMonitorConfig, context: ProbeContext, dispatcher?: Dispatcher): Promise<HttpEvidence> {
   const started = performance.now();
   const redirects: string[] = [];
-  let url = config.url;
+  // Userinfo never reaches the evidence (finalUrl, redirects) nor the wire as part of a URL.
+  let url = withoutUserinfo(config.url);
   let method: string = config.method;
+  const credentials = monitorCredentials(config);
+  // Once a redirect has left the monitor's origin the custom headers stay behind for good (as
+  // fetch does with Authorization): a portal that redirects to a third party must not hand it
+  // the agency's tokens or cookies, and that party cannot send us back with them either.
+  let ownOrigin = true;
   const signal = context.signal ? AbortSignal.any([context.signal, AbortSignal.timeout(config.timeout)]) : AbortSignal.timeout(config.timeout);
   try {
     for (let hop = 0; ; hop++) {
-      const response = await request(url, {
+      ownOrigin &&= sameOrigin(url, credentials.origin);
+      const response = await request(withoutUserinfo(url), {
         method: method as 'GET',
-        headers: { 'user-agent': 'vigil-watch/0.1 (+holiday watch)', ...config.headers },
+        headers: { 'user-agent': USER_AGENT, ...(ownOrigin ? credentials.headers : {}) },
         body: method === 'POST' ? (config.body ?? '') : null,
         dispatcher: dispatcher ?? httpAgent(context),
         signal,
@@ -121,6 +128,49 @@ export async function probeHttp(config: HttpMonitorConfig, context: ProbeContext
       responseMs: elapsed(started),
     };
   }
+}
+
+const USER_AGENT = 'vigil-watch/0.1 (+holiday watch)';
+
+/**
+ * The headers sent to the monitor's own origin only: its custom headers, plus HTTP Basic from
+ * userinfo in its URL (https://user:pass@host/…) unless an Authorization header is given.
+ */
+export function monitorCredentials(config: Pick<HttpMonitorConfig, 'url' | 'headers'>): { origin: string; headers: Record<string, string> } {
+  const url = new URL(config.url);
+  const headers: Record<string, string> = { ...config.headers };
+  const hasAuthorization = Object.keys(headers).some((name) => name.toLowerCase() === 'authorization');
+  if ((url.username || url.password) && !hasAuthorization) {
+    const basic = `${decodeUserinfo(url.username)}:${decodeUserinfo(url.password)}`;
+    headers.authorization = `Basic ${Buffer.from(basic, 'utf8').toString('base64')}`;
+  }
+  return { origin: url.origin, headers };
+}
+
+function decodeUserinfo(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part; // a stray % is taken as written
+  }
+}
+
+/** Same origin as URL origins (scheme, host, port with default ports folded), never as string prefixes. */
+export function sameOrigin(url: string, origin: string): boolean {
+  try {
+    return new URL(url).origin === origin;
+  } catch {
+    return false;
+  }
+}
+
+/** Userinfo is never put on the wire in the URL (it went into Authorization for the own origin only). */
+function withoutUserinfo(url: string): string {
+  const parsed = new URL(url);
+  if (!parsed.username && !parsed.password) return url;
+  parsed.username = '';
+  parsed.password = '';
+  return parsed.toString();
 }
 
 /** Read at most `max` bytes of the body, then drop the rest (a hostile server may never stop). */
