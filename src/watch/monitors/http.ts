@@ -175,6 +175,11 @@ function withoutUserinfo(url: string): string {
 
 /** Read at most `max` bytes of the body, then drop the rest (a hostile server may never stop). */
 async function readCapped(body: Dispatcher.ResponseData['body'], max: number): Promise<{ text: string; truncated: boolean }> {
+  const { bytes, truncated } = await readCappedBytes(body, max);
+  return { text: bytes.toString('utf8'), truncated };
+}
+
+async function readCappedBytes(body: Dispatcher.ResponseData['body'], max: number): Promise<{ bytes: Buffer; truncated: boolean }> {
   const chunks: Buffer[] = [];
   let size = 0;
   let truncated = false;
@@ -189,7 +194,32 @@ async function readCapped(body: Dispatcher.ResponseData['body'], max: number): P
     chunks.push(buffer);
     size += buffer.length;
   }
-  return { text: Buffer.concat(chunks).toString('utf8'), truncated };
+  return { bytes: Buffer.concat(chunks), truncated };
+}
+
+/**
+ * One asset of a page for its screenshot (the Screenshotter has checked its origin): no custom
+ * headers, no redirect followed (Chromium asks again for the target, which is checked again),
+ * at most `maxBytes` read — beyond that the transfer is cut and the asset marked too large.
+ */
+export async function fetchPageAsset(
+  context: ProbeContext,
+  url: string,
+  options: { maxBytes: number; timeoutMs?: number },
+): Promise<{ status: number; contentType?: string; body: Buffer; tooLarge: boolean }> {
+  const response = await request(withoutUserinfo(url), {
+    dispatcher: httpAgent(context),
+    headers: { 'user-agent': USER_AGENT },
+    signal: AbortSignal.timeout(options.timeoutMs ?? 5_000),
+  });
+  const declared = Number(response.headers['content-length']);
+  if (Number.isFinite(declared) && declared > options.maxBytes) {
+    response.body.destroy();
+    return { status: response.statusCode, body: Buffer.alloc(0), tooLarge: true };
+  }
+  const { bytes, truncated } = await readCappedBytes(response.body, options.maxBytes);
+  const contentType = response.headers['content-type'];
+  return { status: response.statusCode, body: bytes, tooLarge: truncated, ...(typeof contentType === 'string' ? { contentType } : {}) };
 }
 
 function elapsed(started: number): number {
