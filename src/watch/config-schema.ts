@@ -1,4 +1,6 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
+import { userPatternProblem } from './user-pattern.js';
 
 /**
  * The `monitors:` section of vigil.yaml (holiday watch). Durations are written the way people
@@ -22,6 +24,36 @@ export const duration = z.union([z.number().positive(), z.string()]).transform((
   }
   return ms;
 });
+
+/** A user regular expression: must compile under RE2 (user-pattern.ts), which runs it. */
+export const userPattern = z
+  .string()
+  .min(1)
+  .superRefine((source, ctx) => {
+    const problem = userPatternProblem(source);
+    if (problem) ctx.addIssue({ code: 'custom', message: `${problem} — write a pattern RE2 accepts (no backreferences, no lookaround)` });
+  });
+
+/**
+ * A name written into an SMTP command line (EHLO): a host name or an address literal
+ * ([192.0.2.1], [IPv6:…]) as RFC 5321 allows, nothing else — so CR, LF or NUL can never end the
+ * line early and append a command of the user's choosing.
+ */
+export function isHeloName(value: string): boolean {
+  const literal = /^\[(?:IPv6:)?([0-9A-Fa-f:.]+)\]$/.exec(value);
+  if (literal) return isIP(literal[1]!) === (value.startsWith('[IPv6:') ? 6 : 4);
+  const name = value.endsWith('.') ? value.slice(0, -1) : value;
+  if (name.length === 0 || name.length > 253) return false;
+  return name.split('.').every((label) => /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/.test(label));
+}
+
+export const heloName = z.string().refine(isHeloName, {
+  message: 'not a host name: write a name such as vigil.example.gov.vn or an address literal such as [192.0.2.1] (no spaces, CR, LF)',
+});
+
+/** HTTP header name (RFC 9110 token) and a value without CR, LF or NUL, so no header or request can be injected. */
+const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, "not a header name (letters, digits and !#$%&'*+.^_`|~-)");
+const headerValue = z.string().refine((value) => !/[\r\n\0]/.test(value), { message: 'a header value cannot contain CR, LF or NUL' });
 
 export const monitorTagsSchema = z.strictObject({
   /** Đơn vị — the unit that owns the system. */
@@ -54,7 +86,7 @@ export const defacementIgnoreSchema = z.strictObject({
   /** CSS selectors whose elements are removed before comparing (clocks, news tickers, counters). */
   selectors: z.array(z.string().min(1)).default([]),
   /** Regular expressions whose matches are removed from the text before comparing. */
-  patterns: z.array(z.string().min(1)).default([]),
+  patterns: z.array(userPattern).default([]),
 });
 
 export const httpMonitorSchema = z.strictObject({
@@ -62,14 +94,14 @@ export const httpMonitorSchema = z.strictObject({
   type: z.literal('http'),
   url: z.url({ protocol: /^https?$/ }),
   method: z.enum(['GET', 'HEAD', 'POST']).default('GET'),
-  headers: z.record(z.string(), z.string()).default({}),
+  headers: z.record(headerName, headerValue).default({}),
   body: z.string().optional(),
   /** Accepted status codes; default 200–399. */
   expectStatus: z.array(z.number().int().min(100).max(599)).optional(),
   /** Text that must be present (or absent with `absent: true`). */
   keyword: z.string().min(1).optional(),
   /** Regular expression that must match (or must not, with `absent: true`). */
-  regex: z.string().min(1).optional(),
+  regex: userPattern.optional(),
   absent: z.boolean().default(false),
   /** JSON body condition, e.g. `{ path: status.db, equals: ok }` or `{ path: queue.length, op: '<', value: 100 }`. */
   json: z
@@ -129,10 +161,10 @@ export const smtpMonitorSchema = z.strictObject({
   host: z.string().min(1),
   port: z.number().int().min(1).max(65535).default(25),
   /** Regular expression the 220 banner must match. */
-  banner: z.string().optional(),
+  banner: z.literal('').or(userPattern).optional(),
   /** STARTTLS must be offered and the handshake must succeed (default true). */
   starttls: z.boolean().default(true),
-  heloName: z.string().default('vigil.invalid'),
+  heloName: heloName.default('vigil.invalid'),
 });
 
 export const heartbeatMonitorSchema = z.strictObject({

@@ -9,6 +9,7 @@ import type { SmtpEvidence } from './monitors/smtp.js';
 import type { TcpEvidence } from './monitors/tcp.js';
 import type { TlsEvidence } from './monitors/tls.js';
 import type { MonitorStatus, Verdict } from './types.js';
+import { userPatternTest } from './user-pattern.js';
 
 const DAY_MS = 86_400_000;
 
@@ -25,7 +26,12 @@ export function decideHttp(config: HttpMonitorConfig, evidence: HttpEvidence): V
     }
   }
   if (config.regex !== undefined) {
-    const matches = safeRegex(config.regex)?.test(evidence.body) ?? false;
+    let matches: boolean;
+    try {
+      matches = userPatternTest(config.regex, evidence.body);
+    } catch (error) {
+      return { status: 'down', detail: `pattern /${config.regex}/ could not be run: ${(error as Error).message}`, responseMs };
+    }
     if (matches === config.absent) {
       return { status: 'down', detail: config.absent ? `forbidden pattern /${config.regex}/ matches` : `pattern /${config.regex}/ does not match`, responseMs };
     }
@@ -38,14 +44,6 @@ export function decideHttp(config: HttpMonitorConfig, evidence: HttpEvidence): V
     return { status: 'degraded', detail: `HTTP ${evidence.status} in ${responseMs} ms (slower than ${config.degradedAfter} ms)`, responseMs };
   }
   return { status: 'up', detail: `HTTP ${evidence.status} in ${responseMs} ms${evidence.bodyTruncated ? ' (body capped)' : ''}`, responseMs };
-}
-
-function safeRegex(source: string): RegExp | undefined {
-  try {
-    return new RegExp(source, 'u');
-  } catch {
-    return undefined;
-  }
 }
 
 /** `a.b[2].c` over a JSON body, compared with op/value. */
@@ -181,13 +179,13 @@ export function decideSmtp(config: SmtpMonitorConfig, evidence: SmtpEvidence, no
   const responseMs = evidence.responseMs;
   if (evidence.error) return { status: 'down', detail: evidence.error, responseMs };
   if (config.banner) {
-    let pattern: RegExp | undefined;
+    let matches: boolean;
     try {
-      pattern = new RegExp(config.banner, 'iu');
-    } catch {
-      pattern = undefined;
+      matches = userPatternTest(config.banner, evidence.banner ?? '', { ignoreCase: true });
+    } catch (error) {
+      return { status: 'down', detail: `banner pattern /${config.banner}/ could not be run: ${(error as Error).message}`, responseMs };
     }
-    if (!pattern?.test(evidence.banner ?? '')) return { status: 'down', detail: `banner "${evidence.banner}" does not match /${config.banner}/`, responseMs };
+    if (!matches) return { status: 'down', detail: `banner "${evidence.banner}" does not match /${config.banner}/`, responseMs };
   }
   if (config.starttls) {
     if (!evidence.starttlsOffered) return { status: 'down', detail: 'STARTTLS is not offered', responseMs };

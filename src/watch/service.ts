@@ -9,7 +9,7 @@ const MONITOR_TYPES = new Set(['http', 'tcp', 'dns', 'tls', 'smtp', 'heartbeat']
 import type { DefacementReport } from './defacement/detector.js';
 import { DefacementDetector } from './defacement/detector.js';
 import { Screenshotter } from './defacement/screenshot.js';
-import { httpAgent, probeHttp } from './monitors/http.js';
+import { fetchPageAsset, probeHttp } from './monitors/http.js';
 import { applyVerdict, initialState, type MonitorState, type Transition } from './state.js';
 import type { MonitorStatus, Verdict, WatchProbeContext } from './types.js';
 
@@ -62,13 +62,7 @@ export class WatchService {
     readonly probe: WatchProbeContext,
     options: { baselineSamples?: number; baselineGapMs?: number } = {},
   ) {
-    this.screenshots = new Screenshotter(async (url) => {
-      const { request } = await import('undici');
-      const response = await request(url, { dispatcher: httpAgent(probe), signal: AbortSignal.timeout(5_000) });
-      const body = Buffer.from(await response.body.arrayBuffer());
-      const contentType = response.headers['content-type'];
-      return { status: response.statusCode, body, ...(typeof contentType === 'string' ? { contentType } : {}) };
-    });
+    this.screenshots = new Screenshotter((url, limits) => fetchPageAsset(probe, url, limits));
     this.defacement = new DefacementDetector(store, this.screenshots, (monitor) => probeHttp(monitor, probe), {
       ...(options.baselineSamples ? { samples: options.baselineSamples } : {}),
       ...(options.baselineGapMs !== undefined ? { sampleGapMs: options.baselineGapMs } : {}),

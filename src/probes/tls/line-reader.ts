@@ -5,6 +5,7 @@
  * imapflow) hide the raw replies vigil needs as evidence and do not stop at RCPT TO.
  */
 import type { Socket } from 'node:net';
+import { VigilError } from '../../errors.js';
 
 export const MAX_LINE_BYTES = 4096;
 
@@ -112,7 +113,20 @@ export async function readSmtpReply(reader: LineReader, timeoutMs: number): Prom
   }
 }
 
-/** Write a command line (CR LF appended). */
+/**
+ * Write a command line (CR LF appended). A CR, LF or NUL inside it would end the command early
+ * and let the rest run as another command (EHLO x\r\nMAIL FROM:…): refused here whatever the
+ * caller validated before (defence in depth), and nothing is written.
+ */
 export function writeLine(socket: Socket, line: string): void {
+  assertCommandLine(line);
   if (!socket.destroyed) socket.write(`${line}\r\n`);
+}
+
+export function assertCommandLine(line: string): void {
+  if (/[\r\n\0]/.test(line)) {
+    throw new VigilError('probe.command-injection', `refused to send a protocol command containing CR, LF or NUL: ${JSON.stringify(line.slice(0, 80))}`, {
+      hint: 'a value written into an SMTP/IMAP/POP3 command (e.g. a monitor heloName) must be a single line: fix it in vigil.yaml or the API',
+    });
+  }
 }

@@ -1,5 +1,6 @@
 import * as cheerio from 'cheerio';
 import { getDomain } from 'tldts';
+import { userPatternReplaceAll } from '../user-pattern.js';
 
 /**
  * A page reduced to what defacement detection compares: title, text blocks, and the sources of
@@ -63,16 +64,16 @@ export function extractPage(html: string, pageUrl: string, ignore: IgnoreRules =
       // an invalid selector in the config must not stop the check; the config validator reports it
     }
   }
-  const patterns = ignore.patterns.flatMap((p) => {
-    try {
-      return [new RegExp(p, 'giu')];
-    } catch {
-      return [];
-    }
-  });
+  // Under RE2 (user-pattern.ts): an ignore rule cannot freeze the watch on a hostile page.
   const clean = (text: string) => {
     let out = text;
-    for (const pattern of patterns) out = out.replace(pattern, ' ');
+    for (const pattern of ignore.patterns) {
+      try {
+        out = userPatternReplaceAll(pattern, out, ' ');
+      } catch {
+        // refused at validation; one that still fails here (wasm memory) must not stop the check
+      }
+    }
     return normaliseSpace(out).replace(/\d+/g, '#').toLowerCase();
   };
 

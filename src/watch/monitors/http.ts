@@ -66,14 +66,21 @@ export async function closeHttpAgent(context: ProbeContext): Promise<void> {
 export async function probeHttp(config: HttpMonitorConfig, context: ProbeContext, dispatcher?: Dispatcher): Promise<HttpEvidence> {
   const started = performance.now();
   const redirects: string[] = [];
-  let url = config.url;
+  // Userinfo never reaches the evidence (finalUrl, redirects) nor the wire as part of a URL.
+  let url = withoutUserinfo(config.url);
   let method: string = config.method;
+  const credentials = monitorCredentials(config);
+  // Once a redirect has left the monitor's origin the custom headers stay behind for good (as
+  // fetch does with Authorization): a portal that redirects to a third party must not hand it
+  // the agency's tokens or cookies, and that party cannot send us back with them either.
+  let ownOrigin = true;
   const signal = context.signal ? AbortSignal.any([context.signal, AbortSignal.timeout(config.timeout)]) : AbortSignal.timeout(config.timeout);
   try {
     for (let hop = 0; ; hop++) {
-      const response = await request(url, {
+      ownOrigin &&= sameOrigin(url, credentials.origin);
+      const response = await request(withoutUserinfo(url), {
         method: method as 'GET',
-        headers: { 'user-agent': 'vigil-watch/0.1 (+holiday watch)', ...config.headers },
+        headers: { 'user-agent': USER_AGENT, ...(ownOrigin ? credentials.headers : {}) },
         body: method === 'POST' ? (config.body ?? '') : null,
         dispatcher: dispatcher ?? httpAgent(context),
         signal,
@@ -123,8 +130,56 @@ export async function probeHttp(config: HttpMonitorConfig, context: ProbeContext
   }
 }
 
+const USER_AGENT = 'vigil-watch/0.1 (+holiday watch)';
+
+/**
+ * The headers sent to the monitor's own origin only: its custom headers, plus HTTP Basic from
+ * userinfo in its URL (https://user:pass@host/…) unless an Authorization header is given.
+ */
+export function monitorCredentials(config: Pick<HttpMonitorConfig, 'url' | 'headers'>): { origin: string; headers: Record<string, string> } {
+  const url = new URL(config.url);
+  const headers: Record<string, string> = { ...config.headers };
+  const hasAuthorization = Object.keys(headers).some((name) => name.toLowerCase() === 'authorization');
+  if ((url.username || url.password) && !hasAuthorization) {
+    const basic = `${decodeUserinfo(url.username)}:${decodeUserinfo(url.password)}`;
+    headers.authorization = `Basic ${Buffer.from(basic, 'utf8').toString('base64')}`;
+  }
+  return { origin: url.origin, headers };
+}
+
+function decodeUserinfo(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part; // a stray % is taken as written
+  }
+}
+
+/** Same origin as URL origins (scheme, host, port with default ports folded), never as string prefixes. */
+export function sameOrigin(url: string, origin: string): boolean {
+  try {
+    return new URL(url).origin === origin;
+  } catch {
+    return false;
+  }
+}
+
+/** Userinfo is never put on the wire in the URL (it went into Authorization for the own origin only). */
+function withoutUserinfo(url: string): string {
+  const parsed = new URL(url);
+  if (!parsed.username && !parsed.password) return url;
+  parsed.username = '';
+  parsed.password = '';
+  return parsed.toString();
+}
+
 /** Read at most `max` bytes of the body, then drop the rest (a hostile server may never stop). */
 async function readCapped(body: Dispatcher.ResponseData['body'], max: number): Promise<{ text: string; truncated: boolean }> {
+  const { bytes, truncated } = await readCappedBytes(body, max);
+  return { text: bytes.toString('utf8'), truncated };
+}
+
+async function readCappedBytes(body: Dispatcher.ResponseData['body'], max: number): Promise<{ bytes: Buffer; truncated: boolean }> {
   const chunks: Buffer[] = [];
   let size = 0;
   let truncated = false;
@@ -139,7 +194,32 @@ async function readCapped(body: Dispatcher.ResponseData['body'], max: number): P
     chunks.push(buffer);
     size += buffer.length;
   }
-  return { text: Buffer.concat(chunks).toString('utf8'), truncated };
+  return { bytes: Buffer.concat(chunks), truncated };
+}
+
+/**
+ * One asset of a page for its screenshot (the Screenshotter has checked its origin): no custom
+ * headers, no redirect followed (Chromium asks again for the target, which is checked again),
+ * at most `maxBytes` read — beyond that the transfer is cut and the asset marked too large.
+ */
+export async function fetchPageAsset(
+  context: ProbeContext,
+  url: string,
+  options: { maxBytes: number; timeoutMs?: number },
+): Promise<{ status: number; contentType?: string; body: Buffer; tooLarge: boolean }> {
+  const response = await request(withoutUserinfo(url), {
+    dispatcher: httpAgent(context),
+    headers: { 'user-agent': USER_AGENT },
+    signal: AbortSignal.timeout(options.timeoutMs ?? 5_000),
+  });
+  const declared = Number(response.headers['content-length']);
+  if (Number.isFinite(declared) && declared > options.maxBytes) {
+    response.body.destroy();
+    return { status: response.statusCode, body: Buffer.alloc(0), tooLarge: true };
+  }
+  const { bytes, truncated } = await readCappedBytes(response.body, options.maxBytes);
+  const contentType = response.headers['content-type'];
+  return { status: response.statusCode, body: bytes, tooLarge: truncated, ...(typeof contentType === 'string' ? { contentType } : {}) };
 }
 
 function elapsed(started: number): number {

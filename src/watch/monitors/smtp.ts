@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import type { ProbeContext } from '../../probes/context.js';
+import { writeLine } from '../../probes/tls/line-reader.js';
 import type { SmtpMonitorConfig } from '../config-schema.js';
 import { connectTarget, errorText, tcpConnect, trustedCas } from './net.js';
 import { handshake, type TlsEvidence } from './tls.js';
@@ -28,20 +29,20 @@ export async function probeSmtp(config: SmtpMonitorConfig, context: ProbeContext
     const banner = await reader.next();
     evidence.banner = banner.lines.join(' ');
     if (banner.code !== 220) throw new Error(`banner is ${banner.code}, not 220`);
-    socket.write(`EHLO ${config.heloName}\r\n`);
+    writeLine(socket, `EHLO ${config.heloName}`);
     const ehlo = await reader.next();
     if (ehlo.code !== 250) throw new Error(`EHLO answered ${ehlo.code}`);
     evidence.extensions = ehlo.lines.slice(1).map((line) => line.split(' ')[0]!.toUpperCase());
     evidence.starttlsOffered = evidence.extensions.includes('STARTTLS');
     if (config.starttls && evidence.starttlsOffered) {
-      socket.write('STARTTLS\r\n');
+      writeLine(socket, 'STARTTLS');
       const ready = await reader.next();
       if (ready.code !== 220) throw new Error(`STARTTLS answered ${ready.code}`);
       reader.detach();
       const servername = /^[\d.:[\]]+$/.test(config.host) ? undefined : config.host;
       evidence.tls = await handshake(socket, servername, trustedCas(context), config.timeout, started);
     } else {
-      socket.write('QUIT\r\n');
+      writeLine(socket, 'QUIT');
     }
   } catch (error) {
     evidence.error = errorText(error);
