@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Agent, fetch as undiciFetch } from 'undici';
 import { z } from 'zod';
 import type { LoadedConfig } from '../src/config/load.js';
 import { VigilError } from '../src/errors.js';
@@ -464,6 +465,86 @@ describe('login rate limit', () => {
     const admin = await login('admin', PASSWORD, strictServer.url);
     expect(admin.status).toBe(429);
     expect(server.url).not.toBe(strictServer.url);
+  });
+});
+
+describe('login lockout per (user, address)', () => {
+  let lockServer: RunningServer;
+  const fromSecondAddress = new Agent({ localAddress: '127.0.0.2' });
+
+  beforeAll(async () => {
+    await new AuthService(testStore.store).users.create({ name: 'khoa.thu', role: 'admin', password: PASSWORD }, 'test');
+    lockServer = await startServer({
+      store: testStore.store,
+      config,
+      host: '127.0.0.1',
+      port: 0,
+      webRoot: false,
+      // A first lock of a minute: the 20 requests cannot outlast it however slow this machine is.
+      auth: { loginLimits: { perIp: { limit: 100, windowMs: 60_000 }, perUser: { limit: 5, windowMs: 60_000, firstDelayMs: 60_000 } } },
+    });
+  });
+  afterAll(async () => {
+    await lockServer?.close();
+    await fromSecondAddress.close();
+  });
+
+  it('counts 20 parallel guesses before hashing: only the limit reach the password check, the rest get 429', async () => {
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        fetch(`${lockServer.url}/api/v1/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ name: 'khoa.thu', password: `guess number ${i}` }),
+        }).then(async (response) => ({ status: response.status, body: (await response.json()) as { error: string } })),
+      ),
+    );
+    const statuses = responses.map((r) => r.status);
+    expect(statuses.filter((status) => status === 401)).toHaveLength(5);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(15);
+    // Evidence that only five reached the hash: one auth.login-failed row per checked password.
+    const failed = await testStore.store.db
+      .selectFrom('audit_log')
+      .select('actor')
+      .where('action', '=', 'auth.login-failed')
+      .where('target', '=', 'khoa.thu')
+      .execute();
+    expect(failed).toHaveLength(5);
+    expect(failed.every((row) => row.actor === 'ip:127.0.0.1')).toBe(true);
+    // The right password from the guessing address is refused too…
+    expect((await login('khoa.thu', PASSWORD, lockServer.url)).status).toBe(429);
+  });
+
+  it('lets the same user sign in from another address, and an admin lift the lockout', async () => {
+    const elsewhere = await undiciFetch(`${lockServer.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'khoa.thu', password: PASSWORD }),
+      dispatcher: fromSecondAddress,
+    });
+    expect(elsewhere.status).toBe(200);
+    await elsewhere.arrayBuffer();
+    const signedIn = await testStore.store.db
+      .selectFrom('audit_log')
+      .select('detail')
+      .where('action', '=', 'auth.login')
+      .where('target', '=', 'khoa.thu')
+      .execute();
+    expect(signedIn.map((row) => JSON.parse(row.detail ?? '{}').ip)).toEqual(['127.0.0.2']);
+
+    const viewerTry = await fetch(`${lockServer.url}/api/v1/users/khoa.thu/unlock`, {
+      method: 'POST',
+      headers: { ...bearer(tokens.viewer), 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(viewerTry.status).toBe(403);
+    const unlock = await fetch(`${lockServer.url}/api/v1/users/khoa.thu/unlock`, {
+      method: 'POST',
+      headers: { ...bearer(tokens.admin), 'content-type': 'application/json' },
+      body: JSON.stringify({ address: '127.0.0.1' }),
+    });
+    expect(await unlock.json()).toEqual({ unlocked: 1 });
+    expect((await login('khoa.thu', PASSWORD, lockServer.url)).status).toBe(200);
   });
 });
 

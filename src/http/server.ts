@@ -359,7 +359,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     // Compute the stand-in hash for unknown user names now, so the first such login is not
     // measurably slower than a wrong password (which would tell who exists).
     await dummyPasswordHash();
-    const purge = setInterval(() => void services.auth.sessions.purgeExpired().catch(() => undefined), 3600_000);
+    const purge = setInterval(() => {
+      void services.auth.sessions.purgeExpired().catch(() => undefined);
+      void services.auth.lockout.purge().catch(() => undefined);
+    }, 3600_000);
     purge.unref();
     stops.unshift(async () => clearInterval(purge));
 
