@@ -548,6 +548,33 @@ describe('login lockout per (user, address)', () => {
   });
 });
 
+describe('trusted proxies', () => {
+  it('honours X-Forwarded-For only from a listed proxy address', async () => {
+    const proxied = await startServer({ store: testStore.store, config, host: '127.0.0.1', port: 0, webRoot: false, trustProxy: ['127.0.0.1'] });
+    const fromElsewhere = new Agent({ localAddress: '127.0.0.2' });
+    try {
+      const attempt = async (forwardedFor: string, dispatcher?: Agent) => {
+        const response = await undiciFetch(`${proxied.url}/api/v1/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-forwarded-for': forwardedFor },
+          body: JSON.stringify({ name: 'proxy.check', password: 'not the password' }),
+          ...(dispatcher ? { dispatcher } : {}),
+        });
+        await response.arrayBuffer();
+        return response.status;
+      };
+      expect(await attempt('10.9.9.8')).toBe(401);
+      expect(await attempt('10.9.9.9', fromElsewhere)).toBe(401);
+      const actors = await testStore.store.db.selectFrom('audit_log').select('actor').where('target', '=', 'proxy.check').orderBy('id').execute();
+      // From the proxy (127.0.0.1) the header names the client; from 127.0.0.2 it is ignored.
+      expect(actors.map((row) => row.actor)).toEqual(['ip:10.9.9.8', 'ip:127.0.0.2']);
+    } finally {
+      await fromElsewhere.close();
+      await proxied.close();
+    }
+  });
+});
+
 describe('contract helpers and errors', () => {
   it('validates params, query and body with zod and answers 400 request.invalid', async () => {
     const headers = { ...bearer(tokens.analyst), 'content-type': 'application/json' };

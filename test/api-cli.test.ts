@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { isLoopback } from '../src/cli/commands/serve.js';
+import { isLoopback, parseTrustProxy } from '../src/cli/commands/serve.js';
 import { main } from '../src/cli/program.js';
 import { AuthService } from '../src/services/auth/auth-service.js';
 import { openStore } from '../src/store/store.js';
@@ -145,6 +145,23 @@ describe('vigil user and token', () => {
       await store.close();
     }
   }, 120_000);
+
+  it('takes --trust-proxy as a list of proxy addresses or ranges, never "every hop"', async () => {
+    expect(parseTrustProxy('127.0.0.1, 10.0.0.5,10.0.1.0/24,::1,fd00::/8,loopback')).toEqual([
+      '127.0.0.1',
+      '10.0.0.5',
+      '10.0.1.0/24',
+      '::1',
+      'fd00::/8',
+      'loopback',
+    ]);
+    for (const bad of ['', ',', 'true', '*', '0.0.0.0/0', '::/0', '10.0.0.0/33', 'proxy.example.vn', '10.0.0.1/8/9', '300.1.1.1']) {
+      expect(() => parseTrustProxy(bad), bad).toThrow(expect.objectContaining({ id: 'serve.bad-trust-proxy' }));
+    }
+    const refused = await vigil(['--json', 'serve', '--port', '0', '--no-watch', '--trust-proxy', 'true']);
+    expect(refused.code).toBe(2);
+    expect(JSON.parse(refused.stdout).error).toBe('serve.bad-trust-proxy');
+  });
 
   it('disables a user, whose sessions end, and keeps the last admin', async () => {
     const disabled = await vigil(['--json', 'user', 'disable', 'lan']);

@@ -63,8 +63,11 @@ export interface ServerOptions {
   /** The built dashboard; default <repo>/web/dist. `false` serves no dashboard. */
   webRoot?: string | false;
   auth?: AuthOptions;
-  /** Trust X-Forwarded-* (only behind a reverse proxy you run). */
-  trustProxy?: boolean;
+  /**
+   * Addresses or CIDR ranges of the reverse proxies whose X-Forwarded-For names the client
+   * (`vigil serve --trust-proxy`); X-Forwarded-* from anyone else is ignored. Default: none.
+   */
+  trustProxy?: readonly string[];
   /** Log warnings and errors to stderr (default off: tests stay quiet). */
   logger?: boolean;
 }
@@ -234,7 +237,7 @@ export async function buildApp(
 ): Promise<{ app: FastifyInstance; services: HttpServices; ownsJobs: boolean; registeredRoutes: { method: string; url: string }[] }> {
   const app = Fastify({
     logger: options.logger ? { level: 'warn', stream: process.stderr } : false,
-    trustProxy: options.trustProxy ?? false,
+    trustProxy: options.trustProxy && options.trustProxy.length > 0 ? [...options.trustProxy] : false,
     // Hijacked event streams are ended by our preClose hook; idle keep-alive sockets close at once.
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: true },
