@@ -575,6 +575,86 @@ describe('trusted proxies', () => {
   });
 });
 
+describe('live streams end with their sign-in', () => {
+  /** Open the contract's event stream; `ended` resolves with everything read once the server ends it. */
+  async function openStream(url: string, headers: Record<string, string>) {
+    const response = await fetch(`${url}/api/v1/contract-test/events`, { headers });
+    expect(response.status).toBe(200);
+    const reader = response.body!.getReader();
+    let text = '';
+    const ended = (async () => {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return text;
+        text += Buffer.from(value).toString('utf8');
+      }
+    })();
+    return { ended, cancel: () => reader.cancel().catch(() => undefined), read: () => text };
+  }
+
+  /** The stream's end, or 'still open' after a generous wait (the server ends it at once; this only bounds a failing test). */
+  function endOf(stream: { ended: Promise<string> }): Promise<string> {
+    return Promise.race([stream.ended, new Promise<string>((resolve) => setTimeout(() => resolve('still open'), 10_000))]);
+  }
+
+  async function sessionFor(name: string, on: RunningServer = server): Promise<Record<string, string>> {
+    const row = await on.services.auth.users.findRowByName(name);
+    const session = await on.services.auth.sessions.create(row!.id);
+    return { cookie: `vigil_session=${session.secret}`, 'x-csrf-token': session.csrfToken };
+  }
+
+  it('ends when the session logs out from another request', async () => {
+    const headers = await sessionFor('viewer');
+    const stream = await openStream(base, { cookie: headers.cookie! });
+    const out = await fetch(`${base}/api/v1/auth/logout`, { method: 'POST', headers });
+    expect(out.status).toBe(204);
+    const text = await endOf(stream);
+    await stream.cancel();
+    expect(text).not.toBe('still open');
+    expect(text).toContain('event: hello');
+    expect(text).toContain('event: signed-out');
+  });
+
+  it('ends when an admin disables the user, for session and token streams alike; other streams stay open', async () => {
+    await new AuthService(testStore.store).users.create({ name: 'stream.watcher', role: 'viewer', password: PASSWORD }, 'test');
+    const { token } = await new AuthService(testStore.store).tokens.create({ name: 'board', user: 'stream.watcher' }, 'test');
+    const bySession = await openStream(base, { cookie: (await sessionFor('stream.watcher')).cookie! });
+    const byToken = await openStream(base, bearer(token));
+    const bystander = await openStream(base, bearer(tokens.analyst));
+    const disable = await fetch(`${base}/api/v1/users/stream.watcher`, {
+      method: 'PATCH',
+      headers: { ...bearer(tokens.admin), 'content-type': 'application/json' },
+      body: JSON.stringify({ disabled: true }),
+    });
+    expect(disable.status).toBe(200);
+    expect(await endOf(bySession)).toContain('event: signed-out');
+    expect(await endOf(byToken)).toContain('event: signed-out');
+    // Re-checked on the same event, the analyst's stream is still signed in.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(bystander.read()).not.toContain('signed-out');
+    await Promise.all([bySession.cancel(), byToken.cancel(), bystander.cancel()]);
+  });
+
+  it('ends when the session expires, with no request in between', async () => {
+    const shortLived = await startServer({
+      store: testStore.store,
+      config,
+      host: '127.0.0.1',
+      port: 0,
+      webRoot: false,
+      modules: [...routeModules, contractProbe],
+      auth: { sessions: { idleMs: 1_500, absoluteMs: 60_000 } },
+    });
+    try {
+      const stream = await openStream(shortLived.url, { cookie: (await sessionFor('viewer', shortLived)).cookie! });
+      expect(await endOf(stream)).toContain('event: signed-out');
+      await stream.cancel();
+    } finally {
+      await shortLived.close();
+    }
+  });
+});
+
 describe('contract helpers and errors', () => {
   it('validates params, query and body with zod and answers 400 request.invalid', async () => {
     const headers = { ...bearer(tokens.analyst), 'content-type': 'application/json' };

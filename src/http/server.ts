@@ -25,6 +25,11 @@ declare module 'fastify' {
     vigilUser?: AuthUser;
     /** The session's CSRF token (cookie sessions only). */
     csrfToken?: string;
+    /**
+     * Checks again that the caller is still signed in with a role the route allows: the time
+     * (ms since epoch) until which that holds, or false. Long-lived event streams call it.
+     */
+    vigilRecheck?: () => Promise<number | false>;
   }
 }
 
@@ -106,13 +111,22 @@ function guard(route: RouteDefinition, services: HttpServices) {
       const row = match ? await services.auth.authenticateToken(match[1]!) : undefined;
       if (!row) throw new VigilError('auth.bad-token', 'the API token is unknown, revoked, or its user is disabled', { status: 401 });
       user = toAuthUser(row, 'token');
+      const token = match![1]!;
+      request.vigilRecheck = async () => {
+        const current = await services.auth.authenticateToken(token);
+        return current && roleAllows(current.role, route.role) ? Number.POSITIVE_INFINITY : false;
+      };
     } else {
       const secret = readSessionCookie(request);
       const session = secret ? await services.auth.sessions.authenticate(secret) : undefined;
-      if (session) {
+      if (session && secret) {
         user = toAuthUser(session.user, 'session');
-        if (session.renewed && secret) setSessionCookie(request, reply, secret, Date.parse(session.expiresAt) - Date.now());
+        if (session.renewed) setSessionCookie(request, reply, secret, Date.parse(session.expiresAt) - Date.now());
         request.csrfToken = session.csrfToken;
+        request.vigilRecheck = async () => {
+          const current = await services.auth.sessions.peek(secret);
+          return current && roleAllows(current.role, route.role) ? current.until : false;
+        };
         if (STATE_CHANGING.has(request.method)) {
           const sent = request.headers[CSRF_HEADER];
           if (typeof sent !== 'string' || !sameSecret(sent, session.csrfToken)) {

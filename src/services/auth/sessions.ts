@@ -90,20 +90,21 @@ export class SessionService {
   }
 
   /**
-   * When the session ends (ms since epoch), without renewing it; undefined when it has already
-   * ended or its user is disabled. Open event streams use it: a stream is not activity.
+   * When the session ends (ms since epoch) and its user's role, without renewing it; undefined
+   * when it has already ended or its user is disabled. Open event streams use it: a stream is
+   * not activity that should keep a session alive.
    */
-  async validUntil(secret: string): Promise<number | undefined> {
+  async peek(secret: string): Promise<{ until: number; role: UsersTable['role'] } | undefined> {
     if (secret.length < 20 || secret.length > 100) return undefined;
     const row = await this.store.db
       .selectFrom('sessions')
       .innerJoin('users', 'users.id', 'sessions.user_id')
-      .select(['sessions.created_at', 'sessions.expires_at', 'users.disabled'])
+      .select(['sessions.created_at', 'sessions.expires_at', 'users.disabled', 'users.role'])
       .where('sessions.id_hash', '=', sha256Hex(secret))
       .executeTakeFirst();
     if (!row || row.disabled === 1) return undefined;
-    const end = Math.min(Date.parse(row.expires_at), Date.parse(row.created_at) + this.policy.absoluteMs);
-    return end > Date.now() ? end : undefined;
+    const until = Math.min(Date.parse(row.expires_at), Date.parse(row.created_at) + this.policy.absoluteMs);
+    return until > Date.now() ? { until, role: row.role } : undefined;
   }
 
   /** Drop expired sessions (called now and then; harmless to call often). */
