@@ -22,6 +22,10 @@ const PUBLIC_ROUTES = new Set([
   'POST /api/v1/auth/login',
   'HEAD /api/v1/health',
   'HEAD /api/v1/openapi.json',
+  // Heartbeat calls are public by the secret token in their URL (watch-api.test.ts).
+  'POST /api/v1/watch/heartbeat/:token',
+  'GET /api/v1/watch/heartbeat/:token',
+  'HEAD /api/v1/watch/heartbeat/:token',
 ]);
 const PASSWORD = 'correct horse battery staple';
 const config: LoadedConfig = { file: undefined, baseDir: process.cwd(), config: {} as LoadedConfig['config'] };
@@ -156,9 +160,15 @@ afterAll(async () => {
 });
 
 describe('route walk (every route Fastify registered under /api/v1)', () => {
-  it('only health, openapi and login are public', () => {
+  it('only health, openapi, login and heartbeat calls are public', () => {
     const publicRoutes = server.services.routes.filter((r) => r.role === 'public').map((r) => `${r.method} /api/v1${r.url}`);
-    expect(publicRoutes.sort()).toEqual(['GET /api/v1/health', 'GET /api/v1/openapi.json', 'POST /api/v1/auth/login']);
+    expect(publicRoutes.sort()).toEqual([
+      'GET /api/v1/health',
+      'GET /api/v1/openapi.json',
+      'GET /api/v1/watch/heartbeat/:token',
+      'POST /api/v1/auth/login',
+      'POST /api/v1/watch/heartbeat/:token',
+    ]);
   });
 
   it('every /api/v1 route in Fastify comes from the route registry (nothing bypasses the guard)', () => {

@@ -27,7 +27,7 @@ import type { HttpServices } from './services.js';
 
 /** Who may call a route. Roles are ordered: admin > analyst > viewer. */
 export type Role = 'viewer' | 'analyst' | 'admin';
-/** `public` is reserved for health, openapi and login; the API test fails on any other public route. */
+/** `public` is reserved for health, openapi, login and heartbeat calls (by their secret token); the API test fails on any other public route. */
 export type RouteAccess = Role | 'public';
 
 export const ROLE_RANK: Record<Role, number> = { viewer: 1, analyst: 2, admin: 3 };
