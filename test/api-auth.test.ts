@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Agent, fetch as undiciFetch } from 'undici';
 import { z } from 'zod';
 import type { LoadedConfig } from '../src/config/load.js';
 import { VigilError } from '../src/errors.js';
@@ -21,6 +22,10 @@ const PUBLIC_ROUTES = new Set([
   'POST /api/v1/auth/login',
   'HEAD /api/v1/health',
   'HEAD /api/v1/openapi.json',
+  // Heartbeat calls are public by the secret token in their URL (watch-api.test.ts).
+  'POST /api/v1/watch/heartbeat/:token',
+  'GET /api/v1/watch/heartbeat/:token',
+  'HEAD /api/v1/watch/heartbeat/:token',
 ]);
 const PASSWORD = 'correct horse battery staple';
 const config: LoadedConfig = { file: undefined, baseDir: process.cwd(), config: {} as LoadedConfig['config'] };
@@ -155,9 +160,15 @@ afterAll(async () => {
 });
 
 describe('route walk (every route Fastify registered under /api/v1)', () => {
-  it('only health, openapi and login are public', () => {
+  it('only health, openapi, login and heartbeat calls are public', () => {
     const publicRoutes = server.services.routes.filter((r) => r.role === 'public').map((r) => `${r.method} /api/v1${r.url}`);
-    expect(publicRoutes.sort()).toEqual(['GET /api/v1/health', 'GET /api/v1/openapi.json', 'POST /api/v1/auth/login']);
+    expect(publicRoutes.sort()).toEqual([
+      'GET /api/v1/health',
+      'GET /api/v1/openapi.json',
+      'GET /api/v1/watch/heartbeat/:token',
+      'POST /api/v1/auth/login',
+      'POST /api/v1/watch/heartbeat/:token',
+    ]);
   });
 
   it('every /api/v1 route in Fastify comes from the route registry (nothing bypasses the guard)', () => {
@@ -464,6 +475,193 @@ describe('login rate limit', () => {
     const admin = await login('admin', PASSWORD, strictServer.url);
     expect(admin.status).toBe(429);
     expect(server.url).not.toBe(strictServer.url);
+  });
+});
+
+describe('login lockout per (user, address)', () => {
+  let lockServer: RunningServer;
+  const fromSecondAddress = new Agent({ localAddress: '127.0.0.2' });
+
+  beforeAll(async () => {
+    await new AuthService(testStore.store).users.create({ name: 'khoa.thu', role: 'admin', password: PASSWORD }, 'test');
+    lockServer = await startServer({
+      store: testStore.store,
+      config,
+      host: '127.0.0.1',
+      port: 0,
+      webRoot: false,
+      // A first lock of a minute: the 20 requests cannot outlast it however slow this machine is.
+      auth: { loginLimits: { perIp: { limit: 100, windowMs: 60_000 }, perUser: { limit: 5, windowMs: 60_000, firstDelayMs: 60_000 } } },
+    });
+  });
+  afterAll(async () => {
+    await lockServer?.close();
+    await fromSecondAddress.close();
+  });
+
+  it('counts 20 parallel guesses before hashing: only the limit reach the password check, the rest get 429', async () => {
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        fetch(`${lockServer.url}/api/v1/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ name: 'khoa.thu', password: `guess number ${i}` }),
+        }).then(async (response) => ({ status: response.status, body: (await response.json()) as { error: string } })),
+      ),
+    );
+    const statuses = responses.map((r) => r.status);
+    expect(statuses.filter((status) => status === 401)).toHaveLength(5);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(15);
+    // Evidence that only five reached the hash: one auth.login-failed row per checked password.
+    const failed = await testStore.store.db
+      .selectFrom('audit_log')
+      .select('actor')
+      .where('action', '=', 'auth.login-failed')
+      .where('target', '=', 'khoa.thu')
+      .execute();
+    expect(failed).toHaveLength(5);
+    expect(failed.every((row) => row.actor === 'ip:127.0.0.1')).toBe(true);
+    // The right password from the guessing address is refused too…
+    expect((await login('khoa.thu', PASSWORD, lockServer.url)).status).toBe(429);
+  });
+
+  it('lets the same user sign in from another address, and an admin lift the lockout', async () => {
+    const elsewhere = await undiciFetch(`${lockServer.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'khoa.thu', password: PASSWORD }),
+      dispatcher: fromSecondAddress,
+    });
+    expect(elsewhere.status).toBe(200);
+    await elsewhere.arrayBuffer();
+    const signedIn = await testStore.store.db
+      .selectFrom('audit_log')
+      .select('detail')
+      .where('action', '=', 'auth.login')
+      .where('target', '=', 'khoa.thu')
+      .execute();
+    expect(signedIn.map((row) => JSON.parse(row.detail ?? '{}').ip)).toEqual(['127.0.0.2']);
+
+    const viewerTry = await fetch(`${lockServer.url}/api/v1/users/khoa.thu/unlock`, {
+      method: 'POST',
+      headers: { ...bearer(tokens.viewer), 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(viewerTry.status).toBe(403);
+    const unlock = await fetch(`${lockServer.url}/api/v1/users/khoa.thu/unlock`, {
+      method: 'POST',
+      headers: { ...bearer(tokens.admin), 'content-type': 'application/json' },
+      body: JSON.stringify({ address: '127.0.0.1' }),
+    });
+    expect(await unlock.json()).toEqual({ unlocked: 1 });
+    expect((await login('khoa.thu', PASSWORD, lockServer.url)).status).toBe(200);
+  });
+});
+
+describe('trusted proxies', () => {
+  it('honours X-Forwarded-For only from a listed proxy address', async () => {
+    const proxied = await startServer({ store: testStore.store, config, host: '127.0.0.1', port: 0, webRoot: false, trustProxy: ['127.0.0.1'] });
+    const fromElsewhere = new Agent({ localAddress: '127.0.0.2' });
+    try {
+      const attempt = async (forwardedFor: string, dispatcher?: Agent) => {
+        const response = await undiciFetch(`${proxied.url}/api/v1/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-forwarded-for': forwardedFor },
+          body: JSON.stringify({ name: 'proxy.check', password: 'not the password' }),
+          ...(dispatcher ? { dispatcher } : {}),
+        });
+        await response.arrayBuffer();
+        return response.status;
+      };
+      expect(await attempt('10.9.9.8')).toBe(401);
+      expect(await attempt('10.9.9.9', fromElsewhere)).toBe(401);
+      const actors = await testStore.store.db.selectFrom('audit_log').select('actor').where('target', '=', 'proxy.check').orderBy('id').execute();
+      // From the proxy (127.0.0.1) the header names the client; from 127.0.0.2 it is ignored.
+      expect(actors.map((row) => row.actor)).toEqual(['ip:10.9.9.8', 'ip:127.0.0.2']);
+    } finally {
+      await fromElsewhere.close();
+      await proxied.close();
+    }
+  });
+});
+
+describe('live streams end with their sign-in', () => {
+  /** Open the contract's event stream; `ended` resolves with everything read once the server ends it. */
+  async function openStream(url: string, headers: Record<string, string>) {
+    const response = await fetch(`${url}/api/v1/contract-test/events`, { headers });
+    expect(response.status).toBe(200);
+    const reader = response.body!.getReader();
+    let text = '';
+    const ended = (async () => {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return text;
+        text += Buffer.from(value).toString('utf8');
+      }
+    })();
+    return { ended, cancel: () => reader.cancel().catch(() => undefined), read: () => text };
+  }
+
+  /** The stream's end, or 'still open' after a generous wait (the server ends it at once; this only bounds a failing test). */
+  function endOf(stream: { ended: Promise<string> }): Promise<string> {
+    return Promise.race([stream.ended, new Promise<string>((resolve) => setTimeout(() => resolve('still open'), 10_000))]);
+  }
+
+  async function sessionFor(name: string, on: RunningServer = server): Promise<Record<string, string>> {
+    const row = await on.services.auth.users.findRowByName(name);
+    const session = await on.services.auth.sessions.create(row!.id);
+    return { cookie: `vigil_session=${session.secret}`, 'x-csrf-token': session.csrfToken };
+  }
+
+  it('ends when the session logs out from another request', async () => {
+    const headers = await sessionFor('viewer');
+    const stream = await openStream(base, { cookie: headers.cookie! });
+    const out = await fetch(`${base}/api/v1/auth/logout`, { method: 'POST', headers });
+    expect(out.status).toBe(204);
+    const text = await endOf(stream);
+    await stream.cancel();
+    expect(text).not.toBe('still open');
+    expect(text).toContain('event: hello');
+    expect(text).toContain('event: signed-out');
+  });
+
+  it('ends when an admin disables the user, for session and token streams alike; other streams stay open', async () => {
+    await new AuthService(testStore.store).users.create({ name: 'stream.watcher', role: 'viewer', password: PASSWORD }, 'test');
+    const { token } = await new AuthService(testStore.store).tokens.create({ name: 'board', user: 'stream.watcher' }, 'test');
+    const bySession = await openStream(base, { cookie: (await sessionFor('stream.watcher')).cookie! });
+    const byToken = await openStream(base, bearer(token));
+    const bystander = await openStream(base, bearer(tokens.analyst));
+    const disable = await fetch(`${base}/api/v1/users/stream.watcher`, {
+      method: 'PATCH',
+      headers: { ...bearer(tokens.admin), 'content-type': 'application/json' },
+      body: JSON.stringify({ disabled: true }),
+    });
+    expect(disable.status).toBe(200);
+    expect(await endOf(bySession)).toContain('event: signed-out');
+    expect(await endOf(byToken)).toContain('event: signed-out');
+    // Re-checked on the same event, the analyst's stream is still signed in.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(bystander.read()).not.toContain('signed-out');
+    await Promise.all([bySession.cancel(), byToken.cancel(), bystander.cancel()]);
+  });
+
+  it('ends when the session expires, with no request in between', async () => {
+    const shortLived = await startServer({
+      store: testStore.store,
+      config,
+      host: '127.0.0.1',
+      port: 0,
+      webRoot: false,
+      modules: [...routeModules, contractProbe],
+      auth: { sessions: { idleMs: 1_500, absoluteMs: 60_000 } },
+    });
+    try {
+      const stream = await openStream(shortLived.url, { cookie: (await sessionFor('viewer', shortLived)).cookie! });
+      expect(await endOf(stream)).toContain('event: signed-out');
+      await stream.cancel();
+    } finally {
+      await shortLived.close();
+    }
   });
 });
 

@@ -3,8 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { isLoopback } from '../src/cli/commands/serve.js';
+import { isLoopback, parseTrustProxy } from '../src/cli/commands/serve.js';
 import { main } from '../src/cli/program.js';
+import { AuthService } from '../src/services/auth/auth-service.js';
+import { openStore } from '../src/store/store.js';
 import { repoRoot, runVigil, vigilNodeArgs } from './support/cli.js';
 
 /**
@@ -112,6 +114,53 @@ describe('vigil user and token', () => {
   it('treats only loopback addresses as local (anything else prints a warning)', () => {
     for (const host of ['127.0.0.1', '127.0.0.2', '::1', 'localhost']) expect(isLoopback(host), host).toBe(true);
     for (const host of ['0.0.0.0', '::', '192.168.1.10', '10.0.0.1', 'vigil.example.gov.vn']) expect(isLoopback(host), host).toBe(false);
+  });
+
+  it('unlocks a user locked out after failed sign-ins, from one address or all, and audits it', async () => {
+    const store = await openStore({ dataDir });
+    try {
+      const auth = new AuthService(store, {
+        loginLimits: { perIp: { limit: 100, windowMs: 60_000 }, perUser: { limit: 1, windowMs: 60_000, firstDelayMs: 60_000 } },
+      });
+      for (const address of ['10.0.0.5', '10.0.0.6']) await expect(auth.login('admin', 'not the password', address)).rejects.toMatchObject({ status: 401 });
+      await expect(auth.login('admin', PASSWORD, '10.0.0.5')).rejects.toMatchObject({ id: 'auth.rate-limited' });
+      const one = await vigil(['--json', 'user', 'unlock', 'admin', '--address', '10.0.0.5']);
+      expect(one.code).toBe(0);
+      expect(JSON.parse(one.stdout)).toEqual({ name: 'admin', address: '10.0.0.5', unlocked: 1 });
+      expect((await auth.lockout.locked('admin')).map((pair) => pair.address)).toEqual(['10.0.0.6']);
+      expect((await auth.login('admin', PASSWORD, '10.0.0.5')).user.name).toBe('admin');
+      const all = await vigil(['--json', 'user', 'unlock', 'admin']);
+      expect(JSON.parse(all.stdout)).toMatchObject({ unlocked: 1 });
+      expect(await auth.lockout.locked('admin')).toEqual([]);
+      const bad = await vigil(['--json', 'user', 'unlock', 'admin', '--address', 'somewhere']);
+      expect(bad.code).toBe(2);
+      expect(JSON.parse(bad.stdout).error).toBe('auth.bad-address');
+      const audit = await store.db.selectFrom('audit_log').selectAll().where('action', '=', 'auth.unlock').orderBy('id').execute();
+      expect(audit.map((row) => [row.target, JSON.parse(row.detail ?? '{}').address])).toEqual([
+        ['admin', '10.0.0.5'],
+        ['admin', 'all'],
+      ]);
+      expect(audit[0]!.actor).toMatch(/^cli:/);
+    } finally {
+      await store.close();
+    }
+  }, 120_000);
+
+  it('takes --trust-proxy as a list of proxy addresses or ranges, never "every hop"', async () => {
+    expect(parseTrustProxy('127.0.0.1, 10.0.0.5,10.0.1.0/24,::1,fd00::/8,loopback')).toEqual([
+      '127.0.0.1',
+      '10.0.0.5',
+      '10.0.1.0/24',
+      '::1',
+      'fd00::/8',
+      'loopback',
+    ]);
+    for (const bad of ['', ',', 'true', '*', '0.0.0.0/0', '::/0', '10.0.0.0/33', 'proxy.example.vn', '10.0.0.1/8/9', '300.1.1.1']) {
+      expect(() => parseTrustProxy(bad), bad).toThrow(expect.objectContaining({ id: 'serve.bad-trust-proxy' }));
+    }
+    const refused = await vigil(['--json', 'serve', '--port', '0', '--no-watch', '--trust-proxy', 'true']);
+    expect(refused.code).toBe(2);
+    expect(JSON.parse(refused.stdout).error).toBe('serve.bad-trust-proxy');
   });
 
   it('disables a user, whose sessions end, and keeps the last admin', async () => {

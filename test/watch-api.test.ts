@@ -29,7 +29,7 @@ beforeAll(async () => {
   const port = (tcp.address() as AddressInfo).port;
   testStore = await openTestStore('sqlite');
   const authService = new AuthService(testStore.store);
-  for (const role of ['analyst', 'viewer'] as const) {
+  for (const role of ['admin', 'analyst', 'viewer'] as const) {
     await authService.users.create({ name: role, role, password: PASSWORD }, 'test');
     tokens[role] = (await authService.tokens.create({ name: `${role} script`, user: role }, 'test')).token;
   }
@@ -41,6 +41,17 @@ beforeAll(async () => {
       monitors: [
         { id: 'mail', name: 'Máy chủ thư', type: 'tcp', host: '127.0.0.1', port, interval: '1s' },
         { id: 'backup', name: 'Sao lưu hằng đêm', type: 'heartbeat', token: 'backup-token-0123456789', period: '1d' },
+        // Paused (never checked, not on the board): only read back to see what each role is shown.
+        {
+          id: 'secret-portal',
+          name: 'Cổng có mật khẩu',
+          type: 'http',
+          enabled: false,
+          url: 'http://portal-user:portal-pass@127.0.0.1:9/status',
+          method: 'POST',
+          headers: { Authorization: 'Bearer s3cret-header', Accept: 'application/json' },
+          body: '{"key":"s3cret-body"}',
+        },
       ],
       onCall: {
         people: [{ name: 'Nguyễn Văn An' }],
@@ -102,12 +113,65 @@ describe('watch API', () => {
     expect(summary.total).toBe(3);
   });
 
-  it('a heartbeat call with the monitor token is recorded; an unknown token is 404', async () => {
-    const ok = await fetch(`${server.url}/api/v1/watch/heartbeat/backup-token-0123456789`, { method: 'POST', headers: auth('viewer') });
+  it('a heartbeat call needs no sign-in, only the monitor token (POST or GET); an unknown token is 404', async () => {
+    const ok = await fetch(`${server.url}/api/v1/watch/heartbeat/backup-token-0123456789`, { method: 'POST' });
     expect(ok.status).toBe(200);
     expect(await ok.json()).toEqual({ monitor: 'backup', status: 'up' });
-    const unknown = await fetch(`${server.url}/api/v1/watch/heartbeat/not-the-token-0000000`, { method: 'POST', headers: auth('viewer') });
+    const byGet = await fetch(`${server.url}/api/v1/watch/heartbeat/backup-token-0123456789`);
+    expect(byGet.status).toBe(200);
+    expect(await byGet.json()).toEqual({ monitor: 'backup', status: 'up' });
+    // An API token, as the old instructions said, is simply not needed (and changes nothing).
+    const withToken = await fetch(`${server.url}/api/v1/watch/heartbeat/backup-token-0123456789`, { method: 'POST', headers: auth('viewer') });
+    expect(withToken.status).toBe(200);
+    const unknown = await fetch(`${server.url}/api/v1/watch/heartbeat/not-the-token-0000000`, { method: 'POST' });
     expect(unknown.status).toBe(404);
+    expect(((await unknown.json()) as { error: string }).error).toBe('watch.no-heartbeat');
+  });
+
+  it('heartbeat calls are rate-limited per token', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 14; i++) {
+      const response = await fetch(`${server.url}/api/v1/watch/heartbeat/backup-token-0123456789`, { method: 'POST' });
+      statuses.push(response.status);
+      if (response.status === 429) expect(((await response.json()) as { error: string }).error).toBe('watch.heartbeat-rate-limited');
+      else await response.arrayBuffer();
+    }
+    // 12 a minute per token; the previous test made 3 of them.
+    expect(statuses.filter((status) => status === 200)).toHaveLength(9);
+    expect(statuses.slice(9).every((status) => status === 429)).toBe(true);
+  });
+
+  it('a viewer reading a monitor sees no secrets; an analyst sees headers and body but not the heartbeat token; an admin sees all', async () => {
+    const read = async (role: string, id: string) => {
+      const response = await fetch(`${server.url}/api/v1/watch/monitors/${id}`, { headers: auth(role) });
+      expect(response.status).toBe(200);
+      return (await response.json()) as { config: Record<string, unknown>; heartbeatPath?: string };
+    };
+    const viewer = await read('viewer', 'secret-portal');
+    expect(viewer.config).toMatchObject({
+      url: 'http://***:***@127.0.0.1:9/status',
+      headers: { Authorization: '***', Accept: '***' },
+      body: '***',
+      method: 'POST',
+    });
+    const viewerBeat = await read('viewer', 'backup');
+    expect(viewerBeat.config.token).toBe('***');
+    expect(viewerBeat.heartbeatPath).toBe('/api/v1/watch/heartbeat/***');
+    expect(JSON.stringify([viewer, viewerBeat])).not.toMatch(/portal-user|portal-pass|s3cret|backup-token/);
+
+    const analyst = await read('analyst', 'secret-portal');
+    expect(analyst.config).toMatchObject({
+      url: 'http://portal-user:portal-pass@127.0.0.1:9/status',
+      headers: { Authorization: 'Bearer s3cret-header' },
+      body: '{"key":"s3cret-body"}',
+    });
+    const analystBeat = await read('analyst', 'backup');
+    expect(JSON.stringify(analystBeat)).not.toContain('backup-token');
+
+    const adminBeat = await read('admin', 'backup');
+    expect(adminBeat.config.token).toBe('backup-token-0123456789');
+    expect(adminBeat.heartbeatPath).toBe('/api/v1/watch/heartbeat/backup-token-0123456789');
+    expect((await read('admin', 'secret-portal')).config.headers).toEqual({ Authorization: 'Bearer s3cret-header', Accept: 'application/json' });
   });
 
   it('the live board streams over server-sent events', async () => {

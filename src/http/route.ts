@@ -27,7 +27,7 @@ import type { HttpServices } from './services.js';
 
 /** Who may call a route. Roles are ordered: admin > analyst > viewer. */
 export type Role = 'viewer' | 'analyst' | 'admin';
-/** `public` is reserved for health, openapi and login; the API test fails on any other public route. */
+/** `public` is reserved for health, openapi, login and heartbeat calls (by their secret token); the API test fails on any other public route. */
 export type RouteAccess = Role | 'public';
 
 export const ROLE_RANK: Record<Role, number> = { viewer: 1, analyst: 2, admin: 3 };
@@ -232,9 +232,16 @@ export interface EventStream {
  *   }),
  *
  * A heartbeat comment goes out every 15 s; the stream ends when the client leaves or the server
- * closes. In the browser: `new EventSource('/api/v1/watch/stream')` (the session cookie is sent).
+ * closes, and when its caller is no longer signed in: on every logout, disabled user, changed
+ * password or revoked token (AuthService `revoked`), at the session's expiry, and every
+ * `recheckMs` (30 s) for changes made by another process (`vigil user disable`). It then sends
+ * `signed-out` and ends. In the browser: `new EventSource('/api/v1/watch/stream')` (the session cookie is sent).
  */
-export function serverSentEvents(context: RouteContext, run: (events: EventStream) => Promise<void>, options: { heartbeatMs?: number } = {}): RawResponse {
+export function serverSentEvents(
+  context: RouteContext,
+  run: (events: EventStream) => Promise<void>,
+  options: { heartbeatMs?: number; recheckMs?: number } = {},
+): RawResponse {
   const { reply, request, services } = context;
   const raw = reply.raw;
   reply.hijack();
@@ -257,6 +264,8 @@ export function serverSentEvents(context: RouteContext, run: (events: EventStrea
     if (!open) return;
     open = false;
     clearInterval(heartbeat);
+    clearTimeout(recheckTimer);
+    services.auth.events.off('revoked', onRevoked);
     controller.abort();
     services.openStreams.delete(close);
     if (!raw.writableEnded) raw.end();
@@ -264,6 +273,34 @@ export function serverSentEvents(context: RouteContext, run: (events: EventStrea
   };
   const heartbeat = setInterval(() => open && raw.write(': ping\n\n'), options.heartbeatMs ?? 15_000);
   heartbeat.unref();
+  // A stream outlives the request that authenticated it: check the caller again when sign-ins
+  // may have changed, at the session's end, and now and then.
+  const recheck = request.vigilRecheck;
+  const recheckMs = options.recheckMs ?? 30_000;
+  let recheckTimer: NodeJS.Timeout | undefined;
+  const verify = async (): Promise<void> => {
+    if (!open || !recheck) return;
+    let until: number | false;
+    try {
+      until = await recheck();
+    } catch {
+      until = Date.now() + recheckMs; // the store hiccupped: try again later rather than drop the board
+    }
+    if (!open) return;
+    if (until === false || until <= Date.now()) {
+      raw.write('event: signed-out\ndata: null\n\n');
+      close();
+      return;
+    }
+    clearTimeout(recheckTimer);
+    recheckTimer = setTimeout(() => void verify(), Math.max(1_000, Math.min(until - Date.now(), recheckMs)));
+    recheckTimer.unref();
+  };
+  const onRevoked = () => void verify();
+  if (recheck) {
+    services.auth.events.on('revoked', onRevoked);
+    void verify(); // arms the timer at the session's end (or recheckMs)
+  }
   services.openStreams.add(close);
   raw.on('close', close);
   raw.on('error', close);

@@ -25,6 +25,11 @@ declare module 'fastify' {
     vigilUser?: AuthUser;
     /** The session's CSRF token (cookie sessions only). */
     csrfToken?: string;
+    /**
+     * Checks again that the caller is still signed in with a role the route allows: the time
+     * (ms since epoch) until which that holds, or false. Long-lived event streams call it.
+     */
+    vigilRecheck?: () => Promise<number | false>;
   }
 }
 
@@ -63,8 +68,11 @@ export interface ServerOptions {
   /** The built dashboard; default <repo>/web/dist. `false` serves no dashboard. */
   webRoot?: string | false;
   auth?: AuthOptions;
-  /** Trust X-Forwarded-* (only behind a reverse proxy you run). */
-  trustProxy?: boolean;
+  /**
+   * Addresses or CIDR ranges of the reverse proxies whose X-Forwarded-For names the client
+   * (`vigil serve --trust-proxy`); X-Forwarded-* from anyone else is ignored. Default: none.
+   */
+  trustProxy?: readonly string[];
   /** Log warnings and errors to stderr (default off: tests stay quiet). */
   logger?: boolean;
 }
@@ -103,13 +111,22 @@ function guard(route: RouteDefinition, services: HttpServices) {
       const row = match ? await services.auth.authenticateToken(match[1]!) : undefined;
       if (!row) throw new VigilError('auth.bad-token', 'the API token is unknown, revoked, or its user is disabled', { status: 401 });
       user = toAuthUser(row, 'token');
+      const token = match![1]!;
+      request.vigilRecheck = async () => {
+        const current = await services.auth.authenticateToken(token);
+        return current && roleAllows(current.role, route.role) ? Number.POSITIVE_INFINITY : false;
+      };
     } else {
       const secret = readSessionCookie(request);
       const session = secret ? await services.auth.sessions.authenticate(secret) : undefined;
-      if (session) {
+      if (session && secret) {
         user = toAuthUser(session.user, 'session');
-        if (session.renewed && secret) setSessionCookie(request, reply, secret, Date.parse(session.expiresAt) - Date.now());
+        if (session.renewed) setSessionCookie(request, reply, secret, Date.parse(session.expiresAt) - Date.now());
         request.csrfToken = session.csrfToken;
+        request.vigilRecheck = async () => {
+          const current = await services.auth.sessions.peek(secret);
+          return current && roleAllows(current.role, route.role) ? current.until : false;
+        };
         if (STATE_CHANGING.has(request.method)) {
           const sent = request.headers[CSRF_HEADER];
           if (typeof sent !== 'string' || !sameSecret(sent, session.csrfToken)) {
@@ -234,7 +251,7 @@ export async function buildApp(
 ): Promise<{ app: FastifyInstance; services: HttpServices; ownsJobs: boolean; registeredRoutes: { method: string; url: string }[] }> {
   const app = Fastify({
     logger: options.logger ? { level: 'warn', stream: process.stderr } : false,
-    trustProxy: options.trustProxy ?? false,
+    trustProxy: options.trustProxy && options.trustProxy.length > 0 ? [...options.trustProxy] : false,
     // Hijacked event streams are ended by our preClose hook; idle keep-alive sockets close at once.
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: true },
@@ -359,7 +376,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     // Compute the stand-in hash for unknown user names now, so the first such login is not
     // measurably slower than a wrong password (which would tell who exists).
     await dummyPasswordHash();
-    const purge = setInterval(() => void services.auth.sessions.purgeExpired().catch(() => undefined), 3600_000);
+    const purge = setInterval(() => {
+      void services.auth.sessions.purgeExpired().catch(() => undefined);
+      void services.auth.lockout.purge().catch(() => undefined);
+    }, 3600_000);
     purge.unref();
     stops.unshift(async () => clearInterval(purge));
 

@@ -69,8 +69,19 @@ export interface SettingsTable {
   value: string;
 }
 
+/** Failed sign-ins of one user name from one client address (src/services/auth/lockout.ts). */
+export interface LoginLockoutsTable {
+  user_key: string;
+  address: string;
+  failures: number;
+  /** ISO time until which the pair is refused; '' when not locked. */
+  locked_until: string;
+  updated_at: string;
+}
+
 export interface FoundationTables {
   users: UsersTable;
+  login_lockouts: LoginLockoutsTable;
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;
   audit_log: AuditLogTable;

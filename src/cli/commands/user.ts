@@ -118,4 +118,19 @@ export const register: RegisterCommand = (program, ctx) => {
       const changed = await (await authService(ctx, command)).users.update(name, { password }, cliActor());
       ctx.print(command, changed, () => `Đã đổi mật khẩu / password changed for ${changed.name}`);
     });
+
+  user
+    .command('unlock')
+    .description('lift the sign-in lockout of a user after failed passwords, from one address (--address) or from all')
+    .argument('<name>', 'user name (as typed at sign-in)')
+    .option('--address <ip>', 'only the lockout from this client address (as the audit log shows it)')
+    .action(async (name: string, options: { address?: string }, command) => {
+      const auth = await authService(ctx, command);
+      const pairs = await auth.unlock(name, options.address, cliActor());
+      ctx.print(command, { name: name.trim().toLowerCase(), address: options.address ?? null, unlocked: pairs }, () =>
+        pairs === 0
+          ? `${name} không bị khoá / was not locked out${options.address ? ` from ${options.address}` : ''}`
+          : `Đã mở khoá đăng nhập / sign-in unlocked: ${name} (${pairs} ${pairs === 1 ? 'address' : 'addresses'})`,
+      );
+    });
 };

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { VigilError } from '../../errors.js';
-import { verifyPassword } from '../../services/auth/passwords.js';
 import { toUser } from '../../services/auth/users.js';
 import { defineRoutes } from '../route.js';
 import { clearSessionCookie, readSessionCookie, setSessionCookie } from '../session-cookie.js';
@@ -67,15 +66,11 @@ export const authRoutes = defineRoutes((r) => {
   r.post({
     url: '/auth/password',
     role: 'viewer',
-    summary: 'Change your own password (ends your other sessions)',
+    summary: 'Change your own password (ends your other sessions); 5 attempts per 15 minutes, audited',
     tags: ['auth'],
     body: z.object({ currentPassword: z.string().min(1).max(1024), newPassword: z.string().min(1).max(1024) }),
     handler: async ({ services, user, body, request, reply }) => {
-      const row = await services.auth.users.findRowById(user.id);
-      if (!row || !(await verifyPassword(body.currentPassword, row.password_hash))) {
-        throw new VigilError('auth.bad-credentials', 'the current password is wrong', { status: 403 });
-      }
-      await services.auth.users.update(user.id, { password: body.newPassword }, user.name);
+      await services.auth.changePassword(user.id, body.currentPassword, body.newPassword, request.ip);
       // Changing the password ended every session, this one too: open a fresh one for the caller.
       if (user.via === 'session') {
         const session = await services.auth.sessions.create(user.id);

@@ -67,4 +67,22 @@ export const userRoutes = defineRoutes((r) => {
       return undefined;
     },
   });
+
+  r.post({
+    url: '/users/:id/unlock',
+    role: 'admin',
+    summary: 'Lift a user’s sign-in lockout after failed passwords, from one address or from all',
+    tags: ['users'],
+    params: idParams,
+    body: z.strictObject({ address: z.string().max(64).optional() }),
+    response: z.object({ unlocked: z.number() }),
+    handler: async ({ services, params, body, user }) => {
+      // By name as typed at sign-in: the lockout also holds names that have no user (guesses).
+      const target = await services.auth.users.get(params.id).then(
+        (found) => found.name,
+        () => params.id,
+      );
+      return { unlocked: await services.auth.unlock(target, body.address, user.name) };
+    },
+  });
 });

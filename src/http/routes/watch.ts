@@ -10,8 +10,10 @@ import { watchLogPdf, watchLogXlsx } from '../../watch/oncall/export.js';
 import { uptime } from '../../watch/rollup.js';
 import type { WatchEvent } from '../../watch/service.js';
 import { type RunningWatch, startWatch } from '../../watch/start.js';
-import { defineRoutes, download, serverSentEvents } from '../route.js';
+import { WindowLimiter } from '../../services/auth/rate-limit.js';
+import { defineRoutes, download, type Role, type RouteContext, serverSentEvents } from '../route.js';
 import type { HttpServices } from '../services.js';
+import { heartbeatPathFor, redactMonitorConfig } from './monitor-redaction.js';
 
 /** Least time between two `board` (counts) events on the live stream. */
 const BOARD_COUNTS_EVERY_MS = 500;
@@ -66,7 +68,10 @@ const monitorDetailSchema = z.object({
   checkedAt: z.string().nullable(),
   /** Level of the page's open defacement finding (defacement, warning, change), or null. */
   defacement: z.string().nullable(),
-  /** Heartbeat monitors: the path their job calls (POST, with an API token). */
+  /**
+   * Heartbeat monitors: the path their job calls (GET or POST, no sign-in: the token in it is the
+   * secret). Admins only; others see the token as `***`.
+   */
   heartbeatPath: z.string().optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -104,7 +109,8 @@ const rosterResponseSchema = z.object({
   unknownNames: z.array(z.string()),
 });
 
-function monitorDetail(watch: RunningWatch, entry: CatalogEntry): z.input<typeof monitorDetailSchema> {
+/** One monitor as `role` may see it (secrets redacted by redactMonitorConfig). */
+function monitorDetail(watch: RunningWatch, entry: CatalogEntry, role: Role): z.input<typeof monitorDetailSchema> {
   const state = watch.service.state(entry.id);
   const token = watch.service.get(entry.id)?.token;
   return {
@@ -114,13 +120,13 @@ function monitorDetail(watch: RunningWatch, entry: CatalogEntry): z.input<typeof
     source: entry.source,
     editable: entry.source === 'api',
     enabled: entry.enabled,
-    config: monitorAsInput(entry.config),
+    config: redactMonitorConfig(monitorAsInput(entry.config), role),
     status: state.reported,
     measured: state.status,
     detail: state.detail,
     checkedAt: state.checkedAt ? new Date(state.checkedAt).toISOString() : null,
     defacement: defacementLevelOf(state.memory),
-    ...(token ? { heartbeatPath: `/api/v1/watch/heartbeat/${token}` } : {}),
+    ...(token ? { heartbeatPath: heartbeatPathFor(token, role) } : {}),
     createdAt: entry.createdAt,
     updatedAt: entry.updatedAt,
   };
@@ -155,6 +161,29 @@ function boardRow(watch: RunningWatch, id: string) {
 export function defacementLevelOf(memory: Record<string, unknown> | undefined): string | null {
   const level = memory?.defacementLevel;
   return typeof level === 'string' ? level : null;
+}
+
+/** Heartbeat calls allowed per client address and per token (a job calling more often is broken). */
+const HEARTBEAT_LIMITS = { perAddress: { limit: 120, windowMs: 60_000 }, perToken: { limit: 12, windowMs: 60_000 } };
+
+async function recordHeartbeat({ services, params, request }: RouteContext<{ token: string }>): Promise<{ monitor: string; status: string }> {
+  const limits = services.singleton('watch.heartbeat-limits', () => ({
+    perAddress: new WindowLimiter(HEARTBEAT_LIMITS.perAddress.limit, HEARTBEAT_LIMITS.perAddress.windowMs),
+    perToken: new WindowLimiter(HEARTBEAT_LIMITS.perToken.limit, HEARTBEAT_LIMITS.perToken.windowMs),
+  }));
+  // Counted before the lookup, unknown tokens included: guessing costs the guesser's address.
+  const wait = Math.max(limits.perAddress.blockedFor(request.ip), limits.perToken.blockedFor(params.token));
+  if (wait > 0) {
+    throw new VigilError('watch.heartbeat-rate-limited', `too many heartbeat calls; try again in ${Math.ceil(wait / 1000)} s`, {
+      status: 429,
+      hint: 'a job needs to call its heartbeat URL once per run',
+    });
+  }
+  limits.perAddress.hit(request.ip);
+  limits.perToken.hit(params.token);
+  const report = await (await watchRuntime(services)).service.recordHeartbeat(params.token);
+  if (!report) throw new VigilError('watch.no-heartbeat', 'no heartbeat monitor has this token', { status: 404 });
+  return { monitor: report.id, status: report.status };
 }
 
 export const watchRoutes = defineRoutes((r) => {
@@ -211,7 +240,8 @@ export const watchRoutes = defineRoutes((r) => {
     tags: ['watch'],
     params: idParams,
     response: monitorDetailSchema,
-    handler: async ({ services, params }) => monitorDetail(await watchRuntime(services), await new MonitorCatalog(services.store).get(params.id)),
+    handler: async ({ services, params, user }) =>
+      monitorDetail(await watchRuntime(services), await new MonitorCatalog(services.store).get(params.id), user.role),
   });
 
   r.patch({
@@ -227,13 +257,13 @@ export const watchRoutes = defineRoutes((r) => {
     params: idParams,
     body: monitorBody,
     response: monitorDetailSchema,
-    handler: async ({ services, params, body, audit }) => {
+    handler: async ({ services, params, body, audit, user }) => {
       const outcome = await new MonitorCatalog(services.store).update(params.id, body);
       const watch = await watchRuntime(services);
       if (outcome.targetChanged) await watch.service.forget(params.id);
       await watch.reschedule();
       await audit('watch.monitor.update', params.id, { changed: outcome.changed });
-      return monitorDetail(watch, outcome.entry);
+      return monitorDetail(watch, outcome.entry, user.role);
     },
   });
 
@@ -481,18 +511,22 @@ export const watchRoutes = defineRoutes((r) => {
     },
   });
 
-  r.post({
-    url: '/watch/heartbeat/:token',
-    role: 'viewer',
-    summary: 'A backup or cron job reports that it ran (use an API token)',
-    tags: ['watch'],
-    params: z.object({ token: z.string().min(16).max(128) }),
-    handler: async ({ services, params }) => {
-      const report = await (await watchRuntime(services)).service.recordHeartbeat(params.token);
-      if (!report) throw new VigilError('watch.no-heartbeat', 'no heartbeat monitor has this token', { status: 404 });
-      return { monitor: report.id, status: report.status };
-    },
-  });
+  // Heartbeats are public by their token, like healthchecks.io's ping URLs: a cron job has no
+  // session, and an API token would give it a user's role for nothing. GET too, so that a bare
+  // `curl -fsS URL` works.
+  for (const method of ['post', 'get'] as const) {
+    r[method]({
+      url: '/watch/heartbeat/:token',
+      role: 'public',
+      summary: `A backup or cron job reports that it ran (${method.toUpperCase()}; no sign-in, the token in the URL is the secret)`,
+      description:
+        'The URL is shown to admins in GET /watch/monitors/:id (`heartbeatPath`). Rate-limited per address and per token: 429 `watch.heartbeat-rate-limited`; 404 `watch.no-heartbeat` for an unknown token.',
+      tags: ['watch'],
+      params: z.object({ token: z.string().min(16).max(128) }),
+      response: z.object({ monitor: z.string(), status: z.string() }),
+      handler: recordHeartbeat,
+    });
+  }
 
   r.get({
     url: '/watch/stream',

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestStore, type TestStore, testDialects } from '../../store/testing.js';
 import { AuthService } from './auth-service.js';
+import { LoginLockout, lockDelay } from './lockout.js';
 import { hashPassword, needsRehash, verifyPassword } from './passwords.js';
 import { WindowLimiter } from './rate-limit.js';
 import { SessionService } from './sessions.js';
@@ -57,7 +58,10 @@ describe.each(testDialects())('auth service on %s', (dialect) => {
 
   beforeAll(async () => {
     test = await openTestStore(dialect);
-    auth = new AuthService(test.store, { cost, loginLimits: { perIp: { limit: 100, windowMs: 60_000 }, perUser: { limit: 3, windowMs: 60_000 } } });
+    auth = new AuthService(test.store, {
+      cost,
+      loginLimits: { perIp: { limit: 100, windowMs: 60_000 }, perUser: { limit: 3, windowMs: 60_000, firstDelayMs: 60_000 } },
+    });
   });
   afterAll(async () => {
     await test?.cleanup();
@@ -108,15 +112,87 @@ describe.each(testDialects())('auth service on %s', (dialect) => {
     expect(Date.parse(renewed!.expiresAt)).toBeGreaterThan(Date.now() + 7 * 3600_000);
   });
 
-  it('rate-limits failed logins per user and records them in the audit log', async () => {
+  it('locks the (user, address) pair after repeated failures, not the user from everywhere, and audits it', async () => {
     for (let i = 0; i < 3; i++) await expect(auth.login('thu.ha', 'wrong password', '10.1.1.1')).rejects.toMatchObject({ id: 'auth.bad-credentials' });
-    for (let i = 0; i < 5; i++) await expect(auth.login('thu.ha', PASSWORD, '10.1.1.2')).rejects.toMatchObject({ id: 'auth.rate-limited', status: 429 });
+    // The right password from the locked address is refused too (no hash computed)…
+    for (let i = 0; i < 5; i++) await expect(auth.login('thu.ha', PASSWORD, '10.1.1.1')).rejects.toMatchObject({ id: 'auth.rate-limited', status: 429 });
+    // …but the same user from another address signs in.
+    const elsewhere = await auth.login('thu.ha', PASSWORD, '10.1.1.2');
+    expect(elsewhere.user.name).toBe('thu.ha');
     const throttled = await test.store.db.selectFrom('audit_log').select('id').where('action', '=', 'auth.login-throttled').execute();
     expect(throttled).toHaveLength(1);
     const failures = await test.store.db.selectFrom('audit_log').selectAll().where('action', '=', 'auth.login-failed').execute();
     expect(failures.length).toBe(3);
     expect(failures[0]).toMatchObject({ actor: 'ip:10.1.1.1', target: 'thu.ha' });
     expect(JSON.stringify(failures)).not.toContain('wrong password"');
+    expect((await auth.lockout.locked('thu.ha')).map((pair) => pair.address)).toEqual(['10.1.1.1']);
+    // An admin lifts it (vigil user unlock thu.ha --address 10.1.1.1), audited.
+    expect(await auth.unlock('thu.ha', '10.1.1.1', 'cli:test')).toBe(1);
+    expect((await auth.login('thu.ha', PASSWORD, '10.1.1.1')).user.name).toBe('thu.ha');
+    const unlock = await test.store.db.selectFrom('audit_log').selectAll().where('action', '=', 'auth.unlock').executeTakeFirstOrThrow();
+    expect(unlock).toMatchObject({ actor: 'cli:test', target: 'thu.ha' });
+    await expect(auth.unlock('thu.ha', 'not-an-ip', 'cli:test')).rejects.toMatchObject({ id: 'auth.bad-address' });
+  });
+
+  it('counts parallel attempts before hashing: of 12 at once, only the limit reach the password check', async () => {
+    const before = await test.store.db.selectFrom('audit_log').select('id').where('action', '=', 'auth.login-failed').execute();
+    const outcomes = await Promise.allSettled(Array.from({ length: 12 }, (_, i) => auth.login('thu.ha', `guess ${i}`, '10.2.2.2')));
+    const ids = outcomes.map((o) => (o.status === 'rejected' ? (o.reason as { id: string }).id : 'signed-in'));
+    expect(ids.filter((id) => id === 'auth.bad-credentials')).toHaveLength(3);
+    expect(ids.filter((id) => id === 'auth.rate-limited')).toHaveLength(9);
+    const after = await test.store.db.selectFrom('audit_log').select('id').where('action', '=', 'auth.login-failed').execute();
+    expect(after.length - before.length).toBe(3);
+  });
+
+  it('doubles the lock with each further failure up to the cap, and forgets old failures', async () => {
+    const lockout = new LoginLockout(test.store, { limit: 2, windowMs: 60_000, firstDelayMs: 1_000, maxDelayMs: 4_000 });
+    expect([1, 2, 3, 4, 5, 6].map((n) => lockDelay(lockout.policy, n))).toEqual([0, 1_000, 2_000, 4_000, 4_000, 4_000]);
+    let now = Date.parse('2026-12-07T00:00:00Z');
+    expect(await lockout.reserve('pair', '10.3.3.3', now)).toBe(0);
+    expect(await lockout.reserve('pair', '10.3.3.3', now)).toBe(0);
+    expect(await lockout.reserve('pair', '10.3.3.3', now)).toBe(1_000);
+    now += 1_000;
+    expect(await lockout.reserve('pair', '10.3.3.3', now)).toBe(0);
+    expect(await lockout.reserve('pair', '10.3.3.3', now + 500)).toBe(1_500);
+    now += 2_000;
+    expect(await lockout.reserve('pair', '10.3.3.3', now)).toBe(0);
+    expect(await lockout.reserve('pair', '10.3.3.3', now)).toBe(4_000);
+    // A minute after the last failure (and past the lock) the count starts over.
+    now += 61_000;
+    expect(await lockout.reserve('pair', '10.3.3.3', now)).toBe(0);
+    expect(await lockout.reserve('pair', '10.3.3.3', now)).toBe(0);
+    expect(await lockout.reserve('pair', '10.3.3.3', now)).toBe(1_000);
+    await lockout.purge(now + 120_000);
+    expect(await lockout.reserve('pair', '10.3.3.3', now + 120_000)).toBe(0);
+  });
+
+  it('rate-limits and audits password changes, counting before the hash', async () => {
+    await auth.users.create({ name: 'doi.mat.khau', role: 'viewer', password: PASSWORD }, 'cli:test');
+    const row = (await auth.users.findRowByName('doi.mat.khau'))!;
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 8 }, (_, i) => auth.changePassword(row.id, `not it ${i}`, 'a brand new passphrase', '10.4.4.4')),
+    );
+    const ids = outcomes.map((o) => (o.status === 'rejected' ? (o.reason as { id: string }).id : 'changed'));
+    expect(ids.filter((id) => id === 'auth.bad-credentials')).toHaveLength(5);
+    expect(ids.filter((id) => id === 'auth.rate-limited')).toHaveLength(3);
+    // The limit holds for the right password too, until the window passes.
+    await expect(auth.changePassword(row.id, PASSWORD, 'a brand new passphrase', '10.4.4.4')).rejects.toMatchObject({ status: 429 });
+    const log = await test.store.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('target', '=', 'doi.mat.khau')
+      .where('action', 'like', 'auth.password%')
+      .execute();
+    expect(log.filter((entry) => entry.action === 'auth.password-change-failed')).toHaveLength(5);
+    expect(log.filter((entry) => entry.action === 'auth.password-throttled')).toHaveLength(1);
+    expect(log.every((entry) => entry.actor === 'doi.mat.khau')).toBe(true);
+    expect(JSON.stringify(log)).not.toMatch(/not it|brand new/);
+    const fresh = new AuthService(test.store, { cost });
+    await fresh.changePassword(row.id, PASSWORD, 'a brand new passphrase', '10.4.4.4');
+    const changed = await test.store.db.selectFrom('audit_log').selectAll().where('action', '=', 'auth.password-change').executeTakeFirstOrThrow();
+    expect(changed).toMatchObject({ actor: 'doi.mat.khau', target: 'doi.mat.khau' });
+    expect(changed.detail).not.toContain('brand new');
+    await auth.users.remove('doi.mat.khau', 'cli:test');
   });
 
   it('creates, authenticates and revokes API tokens; a disabled user’s token stops working', async () => {

@@ -28,6 +28,7 @@ export class SessionService {
   constructor(
     private readonly store: Store,
     readonly policy: SessionPolicy = DEFAULT_SESSION_POLICY,
+    private readonly onRevoke: () => void = () => {},
   ) {}
 
   async create(userId: string): Promise<{ secret: string; csrfToken: string; expiresAt: string }> {
@@ -85,6 +86,25 @@ export class SessionService {
 
   async destroy(secret: string): Promise<void> {
     await this.store.db.deleteFrom('sessions').where('id_hash', '=', sha256Hex(secret)).execute();
+    this.onRevoke();
+  }
+
+  /**
+   * When the session ends (ms since epoch) and its user's role, without renewing it; undefined
+   * when it has already ended or its user is disabled. Open event streams use it: a stream is
+   * not activity that should keep a session alive.
+   */
+  async peek(secret: string): Promise<{ until: number; role: UsersTable['role'] } | undefined> {
+    if (secret.length < 20 || secret.length > 100) return undefined;
+    const row = await this.store.db
+      .selectFrom('sessions')
+      .innerJoin('users', 'users.id', 'sessions.user_id')
+      .select(['sessions.created_at', 'sessions.expires_at', 'users.disabled', 'users.role'])
+      .where('sessions.id_hash', '=', sha256Hex(secret))
+      .executeTakeFirst();
+    if (!row || row.disabled === 1) return undefined;
+    const until = Math.min(Date.parse(row.expires_at), Date.parse(row.created_at) + this.policy.absoluteMs);
+    return until > Date.now() ? { until, role: row.role } : undefined;
   }
 
   /** Drop expired sessions (called now and then; harmless to call often). */

@@ -29,6 +29,7 @@ export class TokenService {
   constructor(
     private readonly store: Store,
     private readonly users: UserService,
+    private readonly onRevoke: () => void = () => {},
   ) {}
 
   async create(input: { name: string; user: string }, actor: string): Promise<{ token: string; info: ApiToken }> {
@@ -82,6 +83,7 @@ export class TokenService {
     if (!row) throw new VigilError('auth.no-token', `no API token with id "${id}"`, { status: 404, hint: 'list tokens with `vigil token list`' });
     if (row.revoked_at) return;
     await this.store.db.updateTable('api_tokens').set({ revoked_at: new Date().toISOString() }).where('id', '=', id).execute();
+    this.onRevoke();
     await this.store.audit(actor, 'token.revoke', id, { name: row.name });
   }
 

@@ -59,6 +59,7 @@ export class UserService {
   constructor(
     private readonly store: Store,
     private readonly cost: ScryptCost = DEFAULT_COST,
+    private readonly onRevoke: () => void = () => {},
   ) {}
 
   async create(input: { name: string; role: string; password: string; displayName?: string | null; locale?: string }, actor: string): Promise<User> {
@@ -120,6 +121,8 @@ export class UserService {
     idOrName: string,
     changes: { role?: string; displayName?: string | null; locale?: string; disabled?: boolean; password?: string },
     actor: string,
+    /** The audit action; default user.disable or user.update. */
+    auditAction?: string,
   ): Promise<User> {
     const user = await this.get(idOrName);
     const set: Partial<UsersTable> = {};
@@ -140,10 +143,12 @@ export class UserService {
     set.updated_at = new Date().toISOString();
     await this.store.db.updateTable('users').set(set).where('id', '=', user.id).execute();
     // A disabled user or a changed password ends every open browser session of that user.
+    // A role change too: open event streams re-check the role their route needs.
     if (set.disabled === 1 || set.password_hash) await this.store.db.deleteFrom('sessions').where('user_id', '=', user.id).execute();
+    if (set.disabled === 1 || set.password_hash || set.role !== undefined) this.onRevoke();
     const detail: Record<string, unknown> = { ...changes };
     if ('password' in detail) detail.password = '(changed)';
-    await this.store.audit(actor, changes.disabled === true ? 'user.disable' : 'user.update', user.name, detail);
+    await this.store.audit(actor, auditAction ?? (changes.disabled === true ? 'user.disable' : 'user.update'), user.name, detail);
     return this.get(user.id);
   }
 
@@ -158,6 +163,7 @@ export class UserService {
     await this.store.db.deleteFrom('sessions').where('user_id', '=', user.id).execute();
     await this.store.db.deleteFrom('api_tokens').where('user_id', '=', user.id).execute();
     await this.store.db.deleteFrom('users').where('id', '=', user.id).execute();
+    this.onRevoke();
     await this.store.audit(actor, 'user.delete', user.name);
   }
 

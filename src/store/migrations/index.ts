@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001_foundation.js';
+import * as m0010 from './0010_login_lockouts.js';
 import * as m0100 from './0100_assessment.js';
 import * as m0200 from './0200_leaks.js';
 import * as m0201 from './0201_leaks_import.js';
@@ -13,6 +14,7 @@ import * as m0300 from './0300_watch.js';
  */
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
+  '0010_login_lockouts': m0010,
   '0100_assessment': m0100,
   '0200_leaks': m0200,
   '0201_leaks_import': m0201,

@@ -242,7 +242,9 @@ export function MonitorDetail({ id }: { id: string }) {
         ) : null}
         {info?.heartbeatPath ? (
           <p>
-            {L('Địa chỉ gọi báo hiệu (POST, kèm API token)', 'Heartbeat URL (POST, with an API token)')}: <code>{info.heartbeatPath}</code>
+            {L('Địa chỉ gọi báo hiệu (GET hoặc POST, không cần đăng nhập: giữ bí mật)', 'Heartbeat URL (GET or POST, no sign-in: keep it secret)')}:{' '}
+            <code>{info.heartbeatPath}</code>
+            {info.heartbeatPath.endsWith('/***') ? L(' — chỉ quản trị viên xem được mã', ' — only admins see the token') : null}
           </p>
         ) : null}
         {editing && spec ? (
