@@ -1,7 +1,7 @@
 import { closeSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { VigilError } from '../errors.js';
-import { mkdirPrivate, writePrivateFileAtomic } from './files.js';
+import { mkdirPrivate, writePrivateFileAtomic } from '../private-files.js';
 
 /**
  * The installation secrets (the HMAC key of leaked-password fingerprints, the link-signing key,

@@ -5,7 +5,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, type MigrationResultSet, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import { VigilError } from '../errors.js';
-import { mkdirPrivate, restrictMode, touchPrivate } from './files.js';
+import { mkdirPrivate, restrictMode, touchPrivate } from '../private-files.js';
 import { migrationProvider, migrations } from './migrations/index.js';
 import type { SqlDialect } from './migrations/helpers.js';
 import type { Database } from './schema.js';
