@@ -140,7 +140,7 @@ describe.each(testDialects())('installation secrets on %s', (dialect) => {
       drops.push(scratch.drop);
       databaseUrl = scratch.url;
     }
-    return { dataDir, open: (secretFile?: string) => openStore({ dataDir, databaseUrl, secretFile }) };
+    return { dataDir, databaseUrl, open: (secretFile?: string) => openStore({ dataDir, databaseUrl, secretFile }) };
   }
 
   async function settingKeys(store: Store, prefix: string): Promise<string[]> {
@@ -219,6 +219,21 @@ describe.each(testDialects())('installation secrets on %s', (dialect) => {
       expect((await upgraded.installationSecret('links')).toString('hex')).toBe(oldLinks);
     } finally {
       await upgraded.close();
+    }
+  });
+
+  it('a store opened without migrating still uses an older store’s key instead of making a new one', async () => {
+    const t = await target();
+    const oldLeaks = randomBytes(32).toString('hex');
+    const store = await t.open();
+    await store.db.insertInto('settings').values({ key: 'secret.leaks', value: oldLeaks }).execute();
+    await store.close();
+    const unmigrated = await openStore({ dataDir: t.dataDir, databaseUrl: t.databaseUrl, migrate: false });
+    try {
+      expect((await unmigrated.installationSecret('leaks')).toString('hex')).toBe(oldLeaks);
+      expect(await settingKeys(unmigrated, 'secret.')).toEqual([]);
+    } finally {
+      await unmigrated.close();
     }
   });
 

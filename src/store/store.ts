@@ -70,6 +70,9 @@ export class Store {
     const cached = this.secrets.get(name);
     if (cached) return cached;
     checkSecretName(name);
+    // A store opened without migrating (migrate: false) may still hold an older vigil's keys in
+    // the database: move them first, so a new key is never made beside an existing one.
+    await this.moveLegacySecrets();
     let hex = readSecretFile(this.secretFile)?.[name];
     if (!hex) {
       if (this.secretFile === resolve(this.dataDir, SECRET_FILE_NAME)) ensureSecretFolder(this.secretFile);
@@ -238,8 +241,16 @@ function openSqlite(dataDir: string): SQLite.Database {
   const file = resolve(dataDir, 'vigil.sqlite');
   // SQLite gives the -wal and -shm files the mode of the database file, so a 0600 database file
   // made before SQLite opens it keeps all three private whatever the umask.
-  touchPrivate(file);
-  const sqlite = new SQLite(file, { timeout: BUSY_TIMEOUT_MS });
+  let sqlite: SQLite.Database;
+  try {
+    touchPrivate(file);
+    sqlite = new SQLite(file, { timeout: BUSY_TIMEOUT_MS });
+  } catch (error) {
+    throw new VigilError('store.open', `cannot open the SQLite store ${file}: ${(error as Error).message}`, {
+      hint: 'run vigil as the user that owns the data folder, or choose another with --data DIR or VIGIL_DATA',
+      cause: error,
+    });
+  }
   // 16 KiB pages for a new database (ignored by an existing one): B-trees of wide rows (leak
   // accounts, check results) are shallower and a bulk import touches 4x fewer pages.
   sqlite.pragma('page_size = 16384');
