@@ -94,6 +94,8 @@ describe('vigil assess', () => {
       const exported = await runVigil(['--config', join(dir, 'vigil.yaml'), '--data', data, 'assess', 'export', body.runId, '--format', format, '--out', out]);
       expect(exported.code, exported.stderr).toBe(0);
       expect(statSync(out).size).toBeGreaterThan(1000);
+      // Findings name the agency's weak points: the owner only may read them.
+      expect(statSync(out).mode & 0o777).toBe(0o600);
     }
   }, 180_000);
 

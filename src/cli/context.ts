@@ -37,7 +37,9 @@ export class CliContext {
 
   /** The store, migrated; opened once per process and closed by main() at exit. */
   store(command?: Command): Promise<Store> {
-    this.storePromise ??= import('../store/store.js').then((m) => m.openStore({ dataDir: this.dataDir(command), databaseUrl: process.env.VIGIL_DATABASE_URL }));
+    this.storePromise ??= import('../store/store.js').then((m) =>
+      m.openStore({ dataDir: this.dataDir(command), databaseUrl: process.env.VIGIL_DATABASE_URL, secretFile: process.env.VIGIL_SECRET_FILE || undefined }),
+    );
     return this.storePromise;
   }
 

@@ -1,6 +1,6 @@
-import { writeFile } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
 import { VigilError } from '../errors.js';
+import { writePrivateFile } from '../private-files.js';
 import type { LeakMatch } from './scan/accumulator.js';
 
 const COLUMNS: { key: keyof LeakMatch; header: string; width: number }[] = [
@@ -26,12 +26,12 @@ function csvCell(value: unknown): string {
   return `"${neutraliseFormula(value === null || value === undefined ? '' : String(value)).replace(/"/g, '""')}"`;
 }
 
-/** Export matched accounts (masked passwords only) to CSV or XLSX, by the file's extension. */
+/** Export matched accounts (masked passwords only) to CSV or XLSX, by the file's extension; 0600 whatever the umask. */
 export async function exportMatches(file: string, matches: LeakMatch[]): Promise<void> {
   if (/\.csv$/i.test(file)) {
     const lines = [COLUMNS.map((c) => csvCell(c.header)).join(',')];
     for (const m of matches) lines.push(COLUMNS.map((c) => csvCell(m[c.key])).join(','));
-    await writeFile(file, `\uFEFF${lines.join('\r\n')}\r\n`, { mode: 0o600 });
+    await writePrivateFile(file, `\uFEFF${lines.join('\r\n')}\r\n`);
     return;
   }
   if (/\.xlsx$/i.test(file)) {
@@ -40,7 +40,7 @@ export async function exportMatches(file: string, matches: LeakMatch[]): Promise
     sheet.columns = COLUMNS.map((c) => ({ header: c.header, key: c.key, width: c.width }));
     sheet.getRow(1).font = { bold: true };
     for (const m of matches) sheet.addRow(m);
-    await book.xlsx.writeFile(file);
+    await writePrivateFile(file, new Uint8Array(await book.xlsx.writeBuffer()));
     return;
   }
   throw new VigilError('leaks.export-format', `cannot export to ${file}: the name must end in .csv or .xlsx`, {

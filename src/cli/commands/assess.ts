@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import type { Locale } from '../../checks/types.js';
@@ -261,7 +260,9 @@ export const register: RegisterCommand = (program, ctx) => {
         organisation: loaded?.config.organisation,
       });
       const out = resolve(options.out);
-      await writeFile(out, body);
+      const { writePrivateFile } = await import('../../private-files.js');
+      // Findings name the agency's weak points: readable by the owner only (0600).
+      await writePrivateFile(out, body);
       ctx.print(command, { file: out, bytes: body.length, format: options.format }, () => `Đã ghi / wrote ${out} (${body.length} bytes)`);
     });
 };
