@@ -39,6 +39,7 @@ beforeAll(async () => {
     durationMs: 1000,
     score: 50,
     grade: 'C',
+    notAssessed: 0,
     targets: [target('a.gov.vn.test', '2026-11-01T01:00:00.000Z', [check('mail.spf.record', 'pass'), check('mail.dmarc.policy', 'fail')])],
   });
   secondRun = await repo.saveOrganisationRun({
@@ -47,6 +48,7 @@ beforeAll(async () => {
     durationMs: 1000,
     score: 50,
     grade: 'C',
+    notAssessed: 0,
     targets: [
       target('a.gov.vn.test', '2026-11-02T01:00:00.000Z', [check('mail.spf.record', 'fail'), check('mail.dmarc.policy', 'pass'), check('mail.dkim', 'warn')]),
       target('b.gov.vn.test', '2026-11-02T01:00:01.000Z', [check('mail.spf.record', 'pass')]),

@@ -301,13 +301,14 @@ export async function assessOrganisation(config: VigilConfig, ctx: ProbeContext,
   } finally {
     run.dispose();
   }
-  const org = scoreOrganisation(results.map((t) => ({ score: t.score.score })));
+  const org = scoreOrganisation(results.map((t) => ({ score: t.score.score, assessed: t.score.assessed })));
   return {
     organisation: config.organisation?.name ?? '',
     startedAt,
     durationMs: Date.now() - started,
     score: org.score,
     grade: org.grade,
+    notAssessed: org.notAssessed,
     targets: results,
   };
 }
