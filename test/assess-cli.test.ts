@@ -115,6 +115,22 @@ describe('vigil assess', () => {
     expect(text.stdout).not.toMatch(/\bF 0\/100/);
   }, 120_000);
 
+  it('a website whose host is down is not assessed: exit 2, no grade (it was F for "no HTTPS")', async () => {
+    const host = lab.hosts.find((h) => h.names.includes('egov.so-demo.gov.vn.test'))!;
+    const web = host.services.filter((s) => s.standardPort === 80 || s.standardPort === 443);
+    expect(web.length).toBeGreaterThan(0);
+    for (const service of web) await lab.control.stopService(host.ip, service.standardPort);
+    try {
+      const result = await runVigil(['assess', 'web', 'https://egov.so-demo.gov.vn.test/', '--lab', labFile, '--no-store', '--json'], { timeoutMs: 90_000 });
+      expect(result.code, result.stderr).toBe(2);
+      const body = JSON.parse(result.stdout);
+      expect(body).toMatchObject({ assessed: false, score: null, grade: null });
+      expect(body.checks.find((c: { id: string }) => c.id === 'web.https')).toMatchObject({ status: 'error' });
+    } finally {
+      for (const service of web) await lab.control.startService(host.ip, service.standardPort);
+    }
+  }, 120_000);
+
   it('org: a target not assessed is left out of the mean and said so; the run exits 2', async () => {
     const config = join(dir, 'vigil-not-assessed.yaml');
     writeFileSync(
@@ -124,7 +140,9 @@ describe('vigil assess', () => {
         mail: { domains: ['so-demo.gov.vn.test', 'servfail.lab-hostile.test'] },
       }),
     );
-    const org = await runVigil(['--config', config, 'assess', 'org', '--lab', labFile, '--no-store', '--json', '--dns-timeout', '2000'], { timeoutMs: 120_000 });
+    const org = await runVigil(['--config', config, 'assess', 'org', '--lab', labFile, '--no-store', '--json', '--dns-timeout', '2000'], {
+      timeoutMs: 120_000,
+    });
     expect(org.code, org.stderr).toBe(2);
     const body = JSON.parse(org.stdout);
     const [good, down] = body.targets;
