@@ -126,6 +126,8 @@ describe('vigil assess', () => {
       const body = JSON.parse(result.stdout);
       expect(body).toMatchObject({ assessed: false, score: null, grade: null });
       expect(body.checks.find((c: { id: string }) => c.id === 'web.https')).toMatchObject({ status: 'error' });
+      // and says why, though every probe stage ran
+      expect(body.errors.join(' ')).toContain('egov.so-demo.gov.vn.test did not answer over HTTP or HTTPS');
     } finally {
       for (const service of web) await lab.control.startService(host.ip, service.standardPort);
     }
