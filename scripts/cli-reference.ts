@@ -33,7 +33,7 @@ const out = [
   '|---|---|',
   ...program.options.map((o) => `| \`${o.flags}\` | ${o.description} |`),
   '',
-  'Exit codes: 0 fine, 1 something failed or was found, 2 usage or runtime error.',
+  'Exit codes: 0 fine, 1 something failed or was found, 2 usage or runtime error — or, for `vigil assess`, a target that could not be assessed (every check `error`: no grade).',
   '',
 ];
 walk(program, [], out);

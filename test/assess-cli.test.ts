@@ -99,6 +99,64 @@ describe('vigil assess', () => {
     }
   }, 180_000);
 
+  it('a mail domain whose DNS fails is not assessed: no grade, exit 2 (it was F·0, exit 0)', async () => {
+    // The lab's DNS answers SERVFAIL for everything at or below servfail.lab-hostile.test.
+    const result = await runVigil(['assess', 'mail', 'servfail.lab-hostile.test', '--lab', labFile, '--no-store', '--json', '--dns-timeout', '2000'], {
+      timeoutMs: 90_000,
+    });
+    expect(result.code, result.stderr).toBe(2);
+    const body = JSON.parse(result.stdout);
+    expect(body).toMatchObject({ target: 'servfail.lab-hostile.test', assessed: false, score: null, grade: null, categories: [] });
+    expect(body.checks.length).toBeGreaterThan(5);
+    expect(body.checks.every((c: { status: string }) => c.status === 'error')).toBe(true);
+    const text = await runVigil(['assess', 'mail', 'servfail.lab-hostile.test', '--lab', labFile, '--no-store', '--dns-timeout', '2000'], {
+      timeoutMs: 90_000,
+    });
+    expect(text.code).toBe(2);
+    expect(text.stdout).toContain('KHÔNG ĐÁNH GIÁ ĐƯỢC');
+    expect(text.stdout).not.toMatch(/\bF 0\/100/);
+  }, 120_000);
+
+  it('a website whose host is down is not assessed: exit 2, no grade (it was F for "no HTTPS")', async () => {
+    const host = lab.hosts.find((h) => h.names.includes('egov.so-demo.gov.vn.test'))!;
+    const web = host.services.filter((s) => s.standardPort === 80 || s.standardPort === 443);
+    expect(web.length).toBeGreaterThan(0);
+    for (const service of web) await lab.control.stopService(host.ip, service.standardPort);
+    try {
+      const result = await runVigil(['assess', 'web', 'https://egov.so-demo.gov.vn.test/', '--lab', labFile, '--no-store', '--json'], { timeoutMs: 90_000 });
+      expect(result.code, result.stderr).toBe(2);
+      const body = JSON.parse(result.stdout);
+      expect(body).toMatchObject({ assessed: false, score: null, grade: null });
+      expect(body.checks.find((c: { id: string }) => c.id === 'web.https')).toMatchObject({ status: 'error' });
+      // and says why, though every probe stage ran
+      expect(body.errors.join(' ')).toContain('egov.so-demo.gov.vn.test did not answer over HTTP or HTTPS');
+    } finally {
+      for (const service of web) await lab.control.startService(host.ip, service.standardPort);
+    }
+  }, 120_000);
+
+  it('org: a target not assessed is left out of the mean and said so; the run exits 2', async () => {
+    const config = join(dir, 'vigil-not-assessed.yaml');
+    writeFileSync(
+      config,
+      stringify({
+        organisation: lab.organisationConfig().organisation,
+        mail: { domains: ['so-demo.gov.vn.test', 'servfail.lab-hostile.test'] },
+      }),
+    );
+    const org = await runVigil(['--config', config, 'assess', 'org', '--lab', labFile, '--no-store', '--json', '--dns-timeout', '2000'], {
+      timeoutMs: 120_000,
+    });
+    expect(org.code, org.stderr).toBe(2);
+    const body = JSON.parse(org.stdout);
+    const [good, down] = body.targets;
+    expect(down).toMatchObject({ target: 'servfail.lab-hostile.test', assessed: false, grade: null, score: null });
+    expect(good).toMatchObject({ target: 'so-demo.gov.vn.test', assessed: true });
+    expect(typeof good.score).toBe('number');
+    // the mean is the assessed target's score alone, not dragged down by a zero
+    expect(body).toMatchObject({ notAssessed: 1, score: good.score });
+  }, 180_000);
+
   it('usage errors exit 2', async () => {
     const bad = await runVigil(['assess', 'mail', 'x.test', '--resolver', 'nonsense:99999', '--no-store']);
     expect(bad.code).toBe(2);

@@ -118,7 +118,8 @@ describe('assessMail', () => {
     expect(result.checks.every((c) => c.status === 'error')).toBe(true);
     expect(result.checks[0]!.detail.en).toContain('SERVFAIL');
     expect(result.errors[0]).toContain('SERVFAIL');
-    expect(result.score.grade).toBe('F');
+    // nothing was judged: not assessed, no grade (it was F·0)
+    expect(result.score).toMatchObject({ assessed: false, score: null, grade: null });
   });
 
   it('a transport failure keeps the DNS checks and reports transport checks as error', async () => {
@@ -200,7 +201,13 @@ describe('assessOrganisation', () => {
     expect(byTarget['broken.test']!.checks.every((c) => c.status === 'error')).toBe(true);
     expect(byTarget['slow.test']!.errors[0]).toMatch(/time limit|aborted/);
     expect(byTarget['https://www.a.test/']!.name).toBe('Cổng thông tin');
-    expect(run.score).toBe(Math.round(run.targets.reduce((s, t) => s + t.score.score, 0) / run.targets.length));
+    // broken.test and slow.test could not be assessed: no grade, and out of the organisation's mean
+    expect(byTarget['broken.test']!.score).toMatchObject({ assessed: false, score: null, grade: null });
+    expect(byTarget['slow.test']!.score.assessed).toBe(false);
+    expect(run.notAssessed).toBe(2);
+    const assessed = run.targets.filter((t) => t.score.assessed);
+    expect(assessed).toHaveLength(run.targets.length - 2);
+    expect(run.score).toBe(Math.round(assessed.reduce((s, t) => s + (t.score.score ?? 0), 0) / assessed.length));
   });
 
   it('the run deadline ends the run; unfinished targets report error', async () => {

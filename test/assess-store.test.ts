@@ -25,7 +25,7 @@ function target(name: string, kind: 'mail' | 'web', startedAt: string, checks: C
 }
 
 function org(startedAt: string, targets: TargetAssessment[]): OrganisationAssessment {
-  return { organisation: 'Sở TT&TT Thử nghiệm', startedAt, durationMs: 1000, score: 50, grade: 'C', targets };
+  return { organisation: 'Sở TT&TT Thử nghiệm', startedAt, durationMs: 1000, score: 50, grade: 'C', notAssessed: 0, targets };
 }
 
 describe.each(testDialects())('assessment store on %s', (dialect) => {
@@ -121,6 +121,24 @@ describe.each(testDialects())('assessment store on %s', (dialect) => {
     expect(await repo.getRun(id)).toMatchObject({ status: 'failed', error: 'boom', targetCount: 0 });
     const single = await repo.saveTargetRun(target('b.test', 'mail', '2026-11-03T00:00:00.000Z', [check('mail.mx', 'pass')]));
     expect((await repo.latestRun('mail'))?.id).toBe(single);
+  });
+
+  it('a target not assessed is stored without a grade and counted on its run', async () => {
+    const down = target('down.test', 'mail', '2026-11-04T00:00:00.000Z', [check('mail.mx', 'error'), check('mail.spf.record', 'error')]);
+    const up = target('up.test', 'mail', '2026-11-04T00:00:01.000Z', [check('mail.mx', 'pass')]);
+    const run = await repo.saveOrganisationRun({ ...org('2026-11-04T00:00:00.000Z', [down, up]), score: 100, grade: 'A+', notAssessed: 1 });
+    const stored = await repo.getRun(run);
+    expect(stored).toMatchObject({ notAssessed: 1, targetCount: 2, score: 100, grade: 'A+' });
+    expect(stored.targets.map((t) => [t.target, t.assessed, t.score, t.grade])).toEqual([
+      ['down.test', false, null, null],
+      ['up.test', true, 100, 'A+'],
+    ]);
+    expect((await repo.getTarget(run, 'down.test')).scoreReport.assessed).toBe(false);
+    expect((await repo.listRuns()).find((r) => r.id === run)).toMatchObject({ notAssessed: 1 });
+    expect((await repo.targetTrend('down.test')).map((p) => [p.score, p.grade])).toEqual([[null, null]]);
+    // runs stored before 0101 and fully assessed runs count none
+    expect((await repo.getRun(firstRun)).notAssessed).toBe(0);
+    expect((await repo.getRun(firstRun)).targets.every((t) => t.assessed)).toBe(true);
   });
 });
 

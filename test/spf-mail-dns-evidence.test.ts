@@ -34,6 +34,12 @@ const records: DnsRecord[] = [
   // a subdomain without its own DMARC: falls back to the organisational domain
   { name: `hr.${D}`, type: 'MX', data: { preference: 5, exchange: `mx.${D}` } },
   { name: `hr.${D}`, type: 'TXT', data: 'v=spf1 ip4:198.51.100.1 ~all' },
+  // another organisation whose record carries sp= (p=none for itself, reject for subdomains), one
+  // with no DMARC record anywhere, and a subdomain whose own _dmarc lookup fails (SERVFAIL below)
+  { name: '_dmarc.dept.gov.vn.test', type: 'TXT', data: 'v=DMARC1; p=none; sp=reject; rua=mailto:dmarc@dept.gov.vn.test' },
+  { name: 'mail.dept.gov.vn.test', type: 'MX', data: { preference: 10, exchange: `mx.${D}` } },
+  { name: 'mail.nodmarc.gov.vn.test', type: 'MX', data: { preference: 10, exchange: `mx.${D}` } },
+  { name: `broken.${D}`, type: 'MX', data: { preference: 10, exchange: `mx.${D}` } },
   // hostile domain: an include loop, malformed DMARC answers, a never-answering _mta-sts
   { name: 'hostile.test', type: 'SOA', data: { ...soa, mname: 'ns.hostile.test' } },
   { name: 'hostile.test', type: 'MX', data: { preference: 10, exchange: `mx.${D}` } },
@@ -56,6 +62,7 @@ beforeAll(async () => {
     signedZones: [D],
     misbehave: [
       { name: '_dmarc.hostile.test', mode: 'malformed' },
+      { name: `_dmarc.broken.${D}`, mode: 'servfail' },
       { name: '_mta-sts.hostile.test', mode: 'timeout' },
     ],
   });
@@ -140,6 +147,39 @@ describe('collectMailDnsEvidence against the lab DNS server', () => {
     expect(statuses(results)['mail.dmarc.record']).toBe('pass');
     expect(statuses(results)['mail.mta-sts']).toBe('fail');
     expect(statuses(results)['mail.dkim']).toBe('fail');
+  }, 30_000);
+
+  it('the organisational domain is the public suffix list’s, not the last two labels (gov.vn, edu.vn, com.vn are suffixes)', () => {
+    expect(organisationalDomain('mail.abc.gov.vn')).toBe('abc.gov.vn');
+    expect(organisationalDomain('abc.gov.vn')).toBe('abc.gov.vn');
+    expect(organisationalDomain('a.b.truong.edu.vn')).toBe('truong.edu.vn');
+    expect(organisationalDomain('www.cty.com.vn')).toBe('cty.com.vn');
+    expect(organisationalDomain('mail.dept.gov.vn.test')).toBe('dept.gov.vn.test');
+  });
+
+  it('DMARC of a subdomain: the organisational record’s sp= applies, the check says it was inherited and from where', async () => {
+    const evidence = await collectMailDnsEvidence('mail.dept.gov.vn.test', ctx, { dkimSelectors: [], outboundIps: [] });
+    expect(evidence.dmarc).toMatchObject({ orgDomain: 'dept.gov.vn.test', recordName: '_dmarc.dept.gov.vn.test' });
+    expect(evidence.dmarc.lookups.map((l) => [l.name, l.outcome])).toEqual([
+      ['_dmarc.mail.dept.gov.vn.test', 'nxdomain'],
+      ['_dmarc.dept.gov.vn.test', 'answer'],
+    ]);
+    const policy = checkMailDns(evidence).find((r) => r.id === 'mail.dmarc.policy')!;
+    // p=none would fail: sp=reject is what governs the subdomain
+    expect(policy.status).toBe('pass');
+    expect(policy.evidence).toMatchObject({ effective: 'reject', inherited: true, inheritedFrom: '_dmarc.dept.gov.vn.test', appliedTag: 'sp' });
+    expect(policy.detail.vi).toContain('kế thừa từ _dmarc.dept.gov.vn.test');
+    expect(policy.detail.en).toContain('applying sp=reject');
+  }, 30_000);
+
+  it('DMARC: no record anywhere fails; a failed lookup of the domain’s own record is an error, with no fallback past it', async () => {
+    const none = await collectMailDnsEvidence('mail.nodmarc.gov.vn.test', ctx, { dkimSelectors: [], outboundIps: [] });
+    expect(none.dmarc.lookups.map((l) => l.outcome)).toEqual(['nxdomain', 'nxdomain']);
+    expect(statuses(checkMailDns(none))['mail.dmarc.record']).toBe('fail');
+    const broken = await collectMailDnsEvidence(`broken.${D}`, ctx, { dkimSelectors: [], outboundIps: [] });
+    expect(broken.dmarc.lookups.map((l) => [l.name, l.outcome])).toEqual([[`_dmarc.broken.${D}`, 'servfail']]);
+    expect(broken.dmarc.recordName).toBeUndefined();
+    expect(statuses(checkMailDns(broken))['mail.dmarc.record']).toBe('error');
   }, 30_000);
 });
 

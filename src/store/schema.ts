@@ -222,6 +222,8 @@ export interface AssessmentRunsTable {
   grade: string | null;
   target_count: number;
   failed_checks: number;
+  /** Targets of the run that could not be assessed (migration 0101). */
+  not_assessed: Generated<number>;
   actor: string;
   error: string | null;
 }
@@ -235,8 +237,11 @@ export interface AssessmentTargetsTable {
   name: string | null;
   started_at: string;
   duration_ms: number;
+  /** 0 or '' when `assessed` is 0 (placeholders for NOT NULL columns; read back as null). */
   score: number;
   grade: string;
+  /** 1, or 0 when no check reached a verdict (migration 0101). */
+  assessed: Generated<number>;
   /** ScoreReport JSON. */
   score_report: string;
   /** JSON string[]. */

@@ -409,6 +409,27 @@ describe('finer verdicts', () => {
     expect(byId(results, 'web.mixed-content').status).toBe('info');
   });
 
+  it('a host that answers nothing (down, unresolvable) is an error for web.https and web.hsts, not a missing-HTTPS failure', () => {
+    const e = goodEvidence();
+    const refused = (label: RedirectChain['label'], url: string): RedirectChain => ({
+      label,
+      start: url,
+      steps: [{ url, method: 'GET', headers: {}, setCookies: [], durationMs: 1, error: { code: 'connect', message: 'ECONNREFUSED' } }],
+      outcome: 'error',
+      error: { code: 'connect', message: 'ECONNREFUSED' },
+    });
+    e.endpoints = e.endpoints.map((c) =>
+      c.label === 'https-apex' ? refused('https-apex', HOME) : c.label === 'http-apex' ? refused('http-apex', `http://${HOST}/`) : c,
+    );
+    e.chain = refused('target', HOME);
+    e.finalPage = { url: HOME, headers: {}, error: { code: 'connect', message: 'ECONNREFUSED' } } as typeof e.finalPage;
+    const results = checkWeb(e);
+    for (const id of ['web.https', 'web.hsts']) {
+      expect(byId(results, id).status, id).toBe('error');
+      expect(byId(results, id).detail.en).toContain(`${HOST} did not answer over HTTP or HTTPS: ECONNREFUSED`);
+    }
+  });
+
   it('CSP analysis: nonces neutralise unsafe-inline, wildcards do not', () => {
     expect(analyseCsp(["script-src 'self' 'unsafe-inline' 'nonce-abc'"]).unsafeInline).toBe(false);
     expect(analyseCsp(["script-src 'self' 'unsafe-inline'"]).unsafeInline).toBe(true);

@@ -3,7 +3,7 @@
  * and web.hsts (Strict-Transport-Security) — pshtt's and the Observatory's "redirection" and
  * "strict-transport-security" tests, with internet.nl's one-year HSTS bar.
  */
-import type { HttpExchange, RedirectChain, WebEvidence } from '../../probes/http/types.js';
+import type { HttpExchange, ProbeFailure, RedirectChain, WebEvidence } from '../../probes/http/types.js';
 import { type CheckResult, text } from '../types.js';
 import { OBSERVATORY_DOCS, errorResult, isHttps, ownEndpoints, webResult } from './result.js';
 
@@ -30,6 +30,23 @@ const HSTS_FIX = text(
 
 function firstStep(chain: RedirectChain | undefined): HttpExchange | undefined {
   return chain?.steps[0];
+}
+
+/**
+ * Why the site itself gave no answer at all — neither its URL nor its own http:// and https://
+ * endpoints returned any HTTP status (host down, name unresolvable, port filtered) — or undefined
+ * when something answered. A silent host says nothing about its HTTPS: judging "no HTTPS" would
+ * grade the network, so web.https and web.hsts report `error` and the target is "not assessed".
+ */
+export function siteUnreachable(evidence: WebEvidence): ProbeFailure | undefined {
+  const { http, https } = ownEndpoints(evidence);
+  const chains = [evidence.chain, https, http].filter((c): c is RedirectChain => c !== undefined);
+  if (chains.some((c) => c.steps.some((step) => step.status !== undefined))) return undefined;
+  const reason = chains.map((c) => c.steps.find((step) => step.error)?.error ?? c.error).find((e) => e !== undefined);
+  return {
+    code: reason?.code ?? 'other',
+    message: `${evidence.host} did not answer over HTTP or HTTPS${reason ? `: ${reason.message}` : ''}`,
+  };
 }
 
 function summary(chain: RedirectChain | undefined): Record<string, unknown> | undefined {
@@ -61,6 +78,8 @@ export function checkHttps(evidence: WebEvidence): CheckResult {
     loginPage: evidence.finalPage.loginPage,
   };
   const base = { id: 'web.https', title: HTTPS_TITLE, category: 'web-tls' as const, references: HTTPS_REFS, evidence: facts };
+  const silent = siteUnreachable(evidence);
+  if (silent) return errorResult('web.https', HTTPS_TITLE, 'web-tls', silent, HTTPS_REFS, facts);
 
   // 1. HTTPS itself.
   const httpsFirst = firstStep(https);
@@ -264,6 +283,8 @@ export function checkHsts(evidence: WebEvidence): CheckResult {
   const base = { id: 'web.hsts', title: HSTS_TITLE, category: 'web-tls' as const, references: HSTS_REFS };
   const source = hstsSource(evidence);
   if (!source) {
+    const silent = siteUnreachable(evidence);
+    if (silent) return errorResult('web.hsts', HSTS_TITLE, 'web-tls', silent, HSTS_REFS);
     const { https } = ownEndpoints(evidence);
     const reason = https?.steps[0]?.error;
     if (reason && (reason.code === 'aborted' || reason.code === 'budget')) return errorResult('web.hsts', HSTS_TITLE, 'web-tls', reason, HSTS_REFS);

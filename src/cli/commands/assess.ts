@@ -149,10 +149,12 @@ export const register: RegisterCommand = (program, ctx) => {
     });
     const runId = await maybeStore(ctx, command, options, (repo) => repo.saveTargetRun(target, { organisation: loaded?.config.organisation?.name ?? '' }));
     const locale = options.lang as Locale;
-    const [{ anyFailed, renderTarget }, { formatTarget }] = await Promise.all([render(), output()]);
+    const [{ assessExitCode, renderTarget }, { formatTarget }] = await Promise.all([render(), output()]);
     const rendered = renderTarget(target, locale);
     ctx.print(command, runId ? { ...rendered, runId } : rendered, () => formatTarget(rendered, locale) + (runId ? `\n\nrun ${runId}` : ''));
-    if (anyFailed([rendered])) process.exitCode = 1;
+    // 2 not assessed, 1 something failed, 0 fine (README "Exit codes").
+    const code = assessExitCode([rendered]);
+    if (code !== 0) process.exitCode = code;
   });
 
   addProbeOptions(
@@ -173,10 +175,12 @@ export const register: RegisterCommand = (program, ctx) => {
     const target = await assessWeb(normalised, probe, { timeoutMs: positiveInt(options.timeout, '--timeout', 120, 3600) * 1000 });
     const runId = await maybeStore(ctx, command, options, (repo) => repo.saveTargetRun(target, { organisation: loaded?.config.organisation?.name ?? '' }));
     const locale = options.lang as Locale;
-    const [{ anyFailed, renderTarget }, { formatTarget }] = await Promise.all([render(), output()]);
+    const [{ assessExitCode, renderTarget }, { formatTarget }] = await Promise.all([render(), output()]);
     const rendered = renderTarget(target, locale);
     ctx.print(command, runId ? { ...rendered, runId } : rendered, () => formatTarget(rendered, locale) + (runId ? `\n\nrun ${runId}` : ''));
-    if (anyFailed([rendered])) process.exitCode = 1;
+    // 2 not assessed, 1 something failed, 0 fine (README "Exit codes").
+    const code = assessExitCode([rendered]);
+    if (code !== 0) process.exitCode = code;
   });
 
   addProbeOptions(assess.command('org').description('assess every mail domain and website in vigil.yaml'))
@@ -189,7 +193,7 @@ export const register: RegisterCommand = (program, ctx) => {
       const targetTimeoutMs = positiveInt(options.timeout, '--timeout', 120, 3600) * 1000;
       const deadlineMs = positiveInt(options.deadline, '--deadline', 1800, 86_400) * 1000;
       const total = (loaded.config.mail?.domains.length ?? 0) + (loaded.config.websites?.length ?? 0);
-      const [{ anyFailed, renderOrganisation }, { formatOrganisation, progressBar }] = await Promise.all([render(), output()]);
+      const [{ assessExitCode, renderOrganisation }, { formatOrganisation, progressBar }] = await Promise.all([render(), output()]);
       const bar = progressBar(total);
       const onTarget = (_done: number, _total: number, target: { target: string }) => bar.tick(target.target);
       const stop = new AbortController();
@@ -217,7 +221,8 @@ export const register: RegisterCommand = (program, ctx) => {
         const locale = options.lang as Locale;
         const rendered = renderOrganisation(run, locale);
         ctx.print(command, runId ? { ...rendered, runId } : rendered, () => formatOrganisation(rendered, locale, runId));
-        if (anyFailed(rendered.targets)) process.exitCode = 1;
+        const code = assessExitCode(rendered.targets);
+        if (code !== 0) process.exitCode = code;
       } finally {
         bar.stop();
         process.off('SIGINT', onSignal);
@@ -237,7 +242,7 @@ export const register: RegisterCommand = (program, ctx) => {
           : runs
               .map(
                 (r) =>
-                  `${r.id}  ${r.startedAt}  ${r.kind.padEnd(4)} ${r.status.padEnd(7)} ${(r.grade ?? '-').padEnd(2)} ${String(r.score ?? '-').padStart(3)}  ${r.failedChecks} fail  ${r.scope}`,
+                  `${r.id}  ${r.startedAt}  ${r.kind.padEnd(4)} ${r.status.padEnd(7)} ${(r.grade ?? '-').padEnd(2)} ${String(r.score ?? '-').padStart(3)}  ${r.failedChecks} fail${r.notAssessed ? `  ${r.notAssessed} not assessed` : ''}  ${r.scope}`,
               )
               .join('\n'),
       );

@@ -50,6 +50,8 @@ const runSummarySchema = z.object({
   score: z.number().nullable(),
   grade: gradeSchema.nullable(),
   targetCount: z.number(),
+  /** Targets left out of `score` because they could not be assessed. */
+  notAssessed: z.number(),
   failedChecks: z.number(),
   actor: z.string(),
   error: z.string().nullable(),
@@ -71,8 +73,10 @@ const targetSummarySchema = z.object({
   name: z.string().nullable(),
   startedAt: z.string(),
   durationMs: z.number(),
-  score: z.number(),
-  grade: gradeSchema,
+  /** false: "không đánh giá được / not assessed" (every check error); score and grade are null. */
+  assessed: z.boolean(),
+  score: z.number().nullable(),
+  grade: gradeSchema.nullable(),
   categories: z.array(categorySchema),
   cap: capSchema.optional(),
   errors: z.array(z.string()),
@@ -100,7 +104,7 @@ const changeSchema = z.object({
   after: z.string().nullable(),
 });
 const trendSchema = z.object({
-  points: z.array(z.object({ runId: z.string(), startedAt: z.string(), score: z.number(), grade: z.string(), failedChecks: z.number() })),
+  points: z.array(z.object({ runId: z.string(), startedAt: z.string(), score: z.number().nullable(), grade: z.string().nullable(), failedChecks: z.number() })),
 });
 
 function summarise(t: Awaited<ReturnType<AssessmentRepository['getRun']>>['targets'][number]) {
@@ -110,6 +114,7 @@ function summarise(t: Awaited<ReturnType<AssessmentRepository['getRun']>>['targe
     name: t.name,
     startedAt: t.startedAt,
     durationMs: t.durationMs,
+    assessed: t.assessed,
     score: t.score,
     grade: t.grade,
     categories: t.scoreReport.categories,
@@ -122,7 +127,7 @@ function summarise(t: Awaited<ReturnType<AssessmentRepository['getRun']>>['targe
 
 export const assessmentRoutes = defineRoutes((r) => {
   r.onStart((services) => {
-    services.jobs.register<RunPayload, { runId: string; score: number; grade: string }>(
+    services.jobs.register<RunPayload, { runId: string; score: number | null; grade: string | null; notAssessed: number }>(
       ASSESSMENT_JOB,
       async (payload, job: JobContext) => {
         const ctx = { ...probeHolder(services).ctx, signal: job.signal };
@@ -131,7 +136,7 @@ export const assessmentRoutes = defineRoutes((r) => {
           concurrency: payload.concurrency,
           onTarget: (done, total) => job.progress(done / total, `${done}/${total}`),
         });
-        return { runId, score: run.score, grade: run.grade };
+        return { runId, score: run.score, grade: run.grade, notAssessed: run.notAssessed };
       },
       { concurrency: 1 },
     );
@@ -255,7 +260,7 @@ export const assessmentRoutes = defineRoutes((r) => {
       previousRunId: z.string().nullable(),
       previousStartedAt: z.string().nullable(),
       scoreBefore: z.number().nullable(),
-      scoreAfter: z.number(),
+      scoreAfter: z.number().nullable(),
       newFailures: z.array(changeSchema),
       fixed: z.array(changeSchema),
       changed: z.array(changeSchema),

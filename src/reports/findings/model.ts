@@ -13,8 +13,10 @@ export interface FindingsReport {
     target: string;
     name: string | null;
     kind: 'mail' | 'web';
-    score: number;
-    grade: string;
+    /** False: no check reached a verdict; score and grade are null, shown as `notAssessed`. */
+    assessed: boolean;
+    score: number | null;
+    grade: string | null;
     durationMs: number;
     categories: { category: string; score: number; grade: string }[];
     errors: string[];
@@ -68,6 +70,9 @@ export const LABELS = {
     findings: 'Các phát hiện cần khắc phục',
     allChecks: 'Toàn bộ kết quả kiểm tra',
     none: 'Không có phát hiện cần khắc phục.',
+    notAssessed: 'Không đánh giá được',
+    notAssessedNote: 'không kiểm tra nào có kết quả; không xếp hạng, không tính vào điểm trung bình',
+    excluded: (n: number) => `${n} đối tượng không đánh giá được, không tính vào điểm trung bình`,
     status_: { pass: 'Đạt', warn: 'Cảnh báo', fail: 'Không đạt', error: 'Không kiểm tra được', info: 'Thông tin' } as Record<CheckStatus, string>,
     severity_: { critical: 'Nghiêm trọng', high: 'Cao', medium: 'Trung bình', low: 'Thấp', info: 'Thông tin' } as Record<Severity, string>,
   },
@@ -104,6 +109,9 @@ export const LABELS = {
     findings: 'Findings to fix',
     allChecks: 'All check results',
     none: 'Nothing to fix.',
+    notAssessed: 'Not assessed',
+    notAssessedNote: 'no check reached a verdict; no grade, left out of the average',
+    excluded: (n: number) => `${n} target${n === 1 ? '' : 's'} not assessed, left out of the average`,
     status_: { pass: 'Pass', warn: 'Warning', fail: 'Fail', error: 'Not checked', info: 'Info' } as Record<CheckStatus, string>,
     severity_: { critical: 'Critical', high: 'High', medium: 'Medium', low: 'Low', info: 'Info' } as Record<Severity, string>,
   },
@@ -140,6 +148,7 @@ export async function buildFindingsReport(
         target: t.target,
         name: t.name,
         kind: t.kind,
+        assessed: t.assessed,
         score: t.score,
         grade: t.grade,
         durationMs: t.durationMs,

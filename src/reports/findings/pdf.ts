@@ -4,6 +4,13 @@ import { type FindingsReport, LABELS } from './model.js';
 
 const STATUS_COLOR: Record<string, string> = { fail: '#b02a37', warn: '#997404', error: '#6f42c1', pass: '#146c43', info: '#0a58ca' };
 
+/** The run's grade and score, or "not assessed", and how many targets the mean left out. */
+function overallText(report: FindingsReport): string {
+  const L = LABELS[report.locale];
+  const head = report.run.grade === null || report.run.score === null ? L.notAssessed : `${report.run.grade} (${report.run.score}/100)`;
+  return report.run.notAssessed > 0 ? `${head} — ${L.excluded(report.run.notAssessed)}` : head;
+}
+
 export async function findingsPdf(report: FindingsReport): Promise<Buffer> {
   const L = LABELS[report.locale];
   const content: Content[] = [
@@ -19,7 +26,7 @@ export async function findingsPdf(report: FindingsReport): Promise<Buffer> {
           [L.started, report.run.startedAt],
           [L.finished, report.run.finishedAt ?? ''],
           [L.generated, report.generatedAt],
-          [L.overall, `${report.run.grade ?? '-'} (${report.run.score ?? '-'}/100)`],
+          [L.overall, overallText(report)],
         ],
       },
       layout: 'lightHorizontalLines',
@@ -35,8 +42,8 @@ export async function findingsPdf(report: FindingsReport): Promise<Buffer> {
           ...report.targets.map((t) => [
             t.name ? `${t.name}\n${t.target}` : t.target,
             t.kind === 'mail' ? L.mail : L.web,
-            String(t.score),
-            t.grade,
+            t.assessed ? String(t.score) : '—',
+            t.assessed ? (t.grade ?? '') : { text: L.notAssessed, color: STATUS_COLOR.error },
             String(t.counts.fail),
             String(t.counts.warn),
           ]),
@@ -48,8 +55,11 @@ export async function findingsPdf(report: FindingsReport): Promise<Buffer> {
   for (const t of report.targets) {
     content.push({ text: `${t.name ? `${t.name} — ` : ''}${t.target}`, style: 'h1', pageBreak: 'before' });
     content.push({
-      text: `${L.grade}: ${t.grade} · ${L.score}: ${t.score}/100 · ${t.categories.map((c) => `${c.category} ${c.grade}`).join(' · ')}`,
+      text: t.assessed
+        ? `${L.grade}: ${t.grade} · ${L.score}: ${t.score}/100 · ${t.categories.map((c) => `${c.category} ${c.grade}`).join(' · ')}`
+        : `${L.grade}: ${L.notAssessed} (${L.notAssessedNote})`,
       margin: [0, 0, 0, 6],
+      ...(t.assessed ? {} : { color: STATUS_COLOR.error }),
     });
     if (t.errors.length) content.push({ text: `${L.errors}: ${t.errors.join('; ')}`, color: STATUS_COLOR.error, margin: [0, 0, 0, 6] });
     const findings = t.checks.filter((c) => c.status === 'fail' || c.status === 'warn' || c.status === 'error');

@@ -34,7 +34,7 @@ export async function findingsXlsx(report: FindingsReport): Promise<Buffer> {
   summary.addRow([L.started, report.run.startedAt]);
   summary.addRow([L.finished, report.run.finishedAt ?? '']);
   summary.addRow([L.generated, report.generatedAt]);
-  summary.addRow([L.overall, report.run.score ?? '', report.run.grade ?? '']);
+  summary.addRow([L.overall, report.run.score ?? '', report.run.grade ?? '', report.run.notAssessed > 0 ? L.excluded(report.run.notAssessed) : '']);
   summary.addRow([]);
   const header = summary.addRow([L.target, L.kind, L.score, L.grade, L.failures, L.warnings, L.errors, L.categories]);
   header.font = { bold: true };
@@ -42,8 +42,8 @@ export async function findingsXlsx(report: FindingsReport): Promise<Buffer> {
     summary.addRow([
       t.name ? `${t.name} (${t.target})` : t.target,
       t.kind === 'mail' ? L.mail : L.web,
-      t.score,
-      t.grade,
+      t.assessed ? t.score : '',
+      t.assessed ? t.grade : L.notAssessed,
       t.counts.fail,
       t.counts.warn,
       t.counts.error,
@@ -55,7 +55,7 @@ export async function findingsXlsx(report: FindingsReport): Promise<Buffer> {
   for (const t of report.targets) {
     const sheet = workbook.addWorksheet(sheetName(t.target, used));
     sheet.addRow([`${L.target}: ${t.name ? `${t.name} — ` : ''}${t.target}`]).font = { bold: true, size: 12 };
-    sheet.addRow([`${L.grade}: ${t.grade}   ${L.score}: ${t.score}/100`]);
+    sheet.addRow([t.assessed ? `${L.grade}: ${t.grade}   ${L.score}: ${t.score}/100` : `${L.grade}: ${L.notAssessed} (${L.notAssessedNote})`]);
     if (t.errors.length) sheet.addRow([`${L.errors}: ${t.errors.join('; ')}`]);
     sheet.addRow([]);
     const head = sheet.addRow([L.check, L.subject, L.status, L.severity, L.titleCol, L.detail, L.remediation, L.evidence, L.references]);

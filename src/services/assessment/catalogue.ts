@@ -70,7 +70,10 @@ export const CATALOGUE: CatalogueEntry[] = [
     'mail',
     'mail-auth',
     t('Bản ghi DMARC', 'DMARC record'),
-    t('Có bản ghi `_dmarc` (kể cả ở tên miền tổ chức), thẻ hợp lệ', '`_dmarc` record exists (with org-domain fallback), valid tags'),
+    t(
+      'Có bản ghi `_dmarc` (tên miền con không có thì kế thừa từ tên miền tổ chức theo danh sách hậu tố công cộng), thẻ hợp lệ',
+      '`_dmarc` record exists (a subdomain without one inherits the organisational domain’s, by the public suffix list), valid tags',
+    ),
     'all',
   ),
   entry(
@@ -78,7 +81,10 @@ export const CATALOGUE: CatalogueEntry[] = [
     'mail',
     'mail-auth',
     t('Chính sách DMARC', 'DMARC policy'),
-    t('p (và sp, np) = quarantine/reject; pct = 100', 'p (and sp, np) = quarantine/reject; pct 100'),
+    t(
+      'p (và sp, np) = quarantine/reject; pct = 100; chính sách kế thừa áp dụng sp= (không có thì p=) và nói rõ kế thừa từ đâu',
+      'p (and sp, np) = quarantine/reject; pct 100; an inherited policy applies sp= (else p=) and says where it came from',
+    ),
     'all',
   ),
   entry(

@@ -14,6 +14,8 @@ export function renderTarget(target: TargetAssessment, locale: Locale): Rendered
     target: target.target,
     kind: target.kind,
     ...(target.name ? { name: target.name } : {}),
+    // Rows stored before `assessed` existed were all scored.
+    assessed: target.score.assessed !== false,
     score: target.score.score,
     grade: target.score.grade,
     startedAt: target.startedAt,
@@ -30,6 +32,7 @@ export function renderOrganisation(run: OrganisationAssessment, locale: Locale):
     organisation: run.organisation,
     score: run.score,
     grade: run.grade,
+    notAssessed: run.notAssessed,
     startedAt: run.startedAt,
     durationMs: run.durationMs,
     targets: run.targets.map((t) => renderTarget(t, locale)),
@@ -39,4 +42,13 @@ export function renderOrganisation(run: OrganisationAssessment, locale: Locale):
 /** Exit status of a CLI run: 1 when any check failed. */
 export function anyFailed(targets: { checks: { status: string }[] }[]): boolean {
   return targets.some((t) => t.checks.some((c) => c.status === 'fail'));
+}
+
+/**
+ * The exit code of `vigil assess`: 2 when any target could not be assessed (cron must look: the
+ * run says nothing about it), else 1 when any check failed, else 0.
+ */
+export function assessExitCode(targets: { assessed: boolean; checks: { status: string }[] }[]): 0 | 1 | 2 {
+  if (targets.some((t) => !t.assessed)) return 2;
+  return anyFailed(targets) ? 1 : 0;
 }

@@ -24,6 +24,8 @@ export interface RunSummary {
   score: number | null;
   grade: Grade | null;
   targetCount: number;
+  /** Targets that could not be assessed, left out of `score`. */
+  notAssessed: number;
   failedChecks: number;
   actor: string;
   error: string | null;
@@ -37,8 +39,10 @@ export interface TargetSummary {
   name: string | null;
   startedAt: string;
   durationMs: number;
-  score: number;
-  grade: Grade;
+  /** False: not assessed (every check `error`); score and grade are null. */
+  assessed: boolean;
+  score: number | null;
+  grade: Grade | null;
   scoreReport: ScoreReport;
   errors: string[];
   failedChecks: number;
@@ -65,7 +69,7 @@ export interface TargetDiff {
   previousRunId: string | null;
   previousStartedAt: string | null;
   scoreBefore: number | null;
-  scoreAfter: number;
+  scoreAfter: number | null;
   newFailures: CheckChange[];
   fixed: CheckChange[];
   changed: CheckChange[];
@@ -74,8 +78,9 @@ export interface TargetDiff {
 export interface TrendPoint {
   runId: string;
   startedAt: string;
-  score: number;
-  grade: Grade;
+  /** Null when the target (or every target of the run) could not be assessed. */
+  score: number | null;
+  grade: Grade | null;
   failedChecks: number;
 }
 
@@ -145,8 +150,10 @@ export class AssessmentRepository {
             name: target.name ?? null,
             started_at: target.startedAt,
             duration_ms: Math.round(target.durationMs),
-            score: target.score.score,
-            grade: target.score.grade,
+            // NOT NULL columns: placeholders for a target not assessed, read back as null.
+            score: target.score.score ?? 0,
+            grade: target.score.grade ?? '',
+            assessed: target.score.assessed ? 1 : 0,
             score_report: json(target.score),
             errors: json(target.errors),
             failed_checks: failedCount(target.checks),
@@ -181,7 +188,11 @@ export class AssessmentRepository {
   ): Promise<void> {
     const totals = await this.store.db
       .selectFrom('assessment_targets')
-      .select((eb) => [eb.fn.countAll<number>().as('targets'), eb.fn.sum<number>('failed_checks').as('failed')])
+      .select((eb) => [
+        eb.fn.countAll<number>().as('targets'),
+        eb.fn.sum<number>('failed_checks').as('failed'),
+        eb.fn.sum<number>(eb.case().when('assessed', '=', 0).then(1).else(0).end()).as('not_assessed'),
+      ])
       .where('run_id', '=', runId)
       .executeTakeFirst();
     await this.store.db
@@ -194,6 +205,7 @@ export class AssessmentRepository {
         error: outcome.error ?? null,
         target_count: Number(totals?.targets ?? 0),
         failed_checks: Number(totals?.failed ?? 0),
+        not_assessed: Number(totals?.not_assessed ?? 0),
       })
       .where('id', '=', runId)
       .execute();
@@ -300,7 +312,7 @@ export class AssessmentRepository {
     const previousRow = await this.store.db
       .selectFrom('assessment_targets')
       .innerJoin('assessment_runs', 'assessment_runs.id', 'assessment_targets.run_id')
-      .select(['assessment_targets.run_id as run_id', 'assessment_targets.started_at as started_at', 'assessment_targets.score as score'])
+      .select(['assessment_targets.run_id as run_id', 'assessment_targets.started_at as started_at'])
       .where('assessment_targets.target', '=', target)
       .where('assessment_targets.run_id', '!=', runId)
       .where('assessment_runs.status', '=', 'done')
@@ -331,13 +343,23 @@ export class AssessmentRepository {
         'assessment_targets.score as score',
         'assessment_targets.grade as grade',
         'assessment_targets.failed_checks as failed_checks',
+        'assessment_targets.assessed as assessed',
       ])
       .where('assessment_targets.target', '=', target)
       .where('assessment_runs.status', '=', 'done')
       .orderBy('assessment_targets.started_at', 'desc')
       .limit(limit)
       .execute();
-    return rows.reverse().map((r) => ({ runId: r.run_id, startedAt: r.started_at, score: r.score, grade: r.grade as Grade, failedChecks: r.failed_checks }));
+    return rows.reverse().map((r) => {
+      const assessed = Number(r.assessed) !== 0;
+      return {
+        runId: r.run_id,
+        startedAt: r.started_at,
+        score: assessed ? Number(r.score) : null,
+        grade: assessed ? (r.grade as Grade) : null,
+        failedChecks: r.failed_checks,
+      };
+    });
   }
 
   /** Organisation score over time (finished org runs, oldest first). */
@@ -350,9 +372,13 @@ export class AssessmentRepository {
       .orderBy('started_at', 'desc')
       .limit(limit)
       .execute();
-    return rows
-      .reverse()
-      .map((r) => ({ runId: r.id, startedAt: r.started_at, score: r.score ?? 0, grade: (r.grade ?? 'F') as Grade, failedChecks: r.failed_checks }));
+    return rows.reverse().map((r) => ({
+      runId: r.id,
+      startedAt: r.started_at,
+      score: r.score === null ? null : Number(r.score),
+      grade: (r.grade ?? null) as Grade | null,
+      failedChecks: r.failed_checks,
+    }));
   }
 }
 
@@ -403,6 +429,7 @@ function runSummary(row: Selectable<AssessmentRunsTable>): RunSummary {
     score: row.score === null ? null : Number(row.score),
     grade: row.grade as Grade | null,
     targetCount: Number(row.target_count),
+    notAssessed: Number(row.not_assessed ?? 0),
     failedChecks: Number(row.failed_checks),
     actor: row.actor,
     error: row.error,
@@ -423,12 +450,14 @@ function targetSummary(
     duration_ms: number;
     score: number;
     grade: string;
+    assessed: number;
     score_report: string;
     errors: string;
     failed_checks: number;
   },
   findings: { check_id: string; subject: string; status: string; severity: string; title: string }[],
 ): TargetSummary {
+  const assessed = Number(row.assessed) !== 0;
   const worst = findings
     .filter((f) => f.status !== 'pass' && f.status !== 'info')
     .sort((a, b) => (STATUS_ORDER[b.status] ?? 0) - (STATUS_ORDER[a.status] ?? 0) || (SEVERITY_ORDER[b.severity] ?? 0) - (SEVERITY_ORDER[a.severity] ?? 0))
@@ -448,9 +477,11 @@ function targetSummary(
     name: row.name,
     startedAt: row.started_at,
     durationMs: Number(row.duration_ms),
-    score: Number(row.score),
-    grade: row.grade as Grade,
-    scoreReport: JSON.parse(row.score_report) as ScoreReport,
+    assessed,
+    score: assessed ? Number(row.score) : null,
+    grade: assessed ? (row.grade as Grade) : null,
+    // Reports stored before 0101 have no `assessed`: they were all scored.
+    scoreReport: { ...(JSON.parse(row.score_report) as ScoreReport), assessed },
     errors: JSON.parse(row.errors) as string[],
     failedChecks: Number(row.failed_checks),
     worst,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CheckResult, CheckStatus, ScoreCategory, Severity } from '../../checks/types.js';
-import { gradeForScore, observatoryScore, pointsScore, scoreOrganisation, scoreResults, tlsFactsFromResults, tlsGradeCap } from './scoring.js';
+import { gradeForScore, isAssessed, observatoryScore, pointsScore, scoreOrganisation, scoreResults, tlsFactsFromResults, tlsGradeCap } from './scoring.js';
 
 function result(
   id: string,
@@ -86,8 +86,37 @@ describe('points model (internet.nl)', () => {
     expect(report.grade).toBe('B');
   });
 
-  it('no counted results → score 0, grade F', () => {
-    expect(scoreResults([result('dns.caa', 'info', 'info', 'dns')])).toMatchObject({ score: 0, grade: 'F', categories: [] });
+  it('only notes, no verdict → not assessed (no score, no grade)', () => {
+    expect(scoreResults([result('dns.caa', 'info', 'info', 'dns')])).toEqual({ assessed: false, score: null, grade: null, categories: [] });
+  });
+});
+
+describe('targets that could not be assessed', () => {
+  it('every check error (DNS unreachable, host down) → not assessed, not F·0', () => {
+    const report = scoreResults([
+      result('mail.mx', 'error', 'info', 'mail-auth'),
+      result('mail.spf.record', 'error', 'info', 'mail-auth'),
+      result('mail.starttls', 'error', 'info', 'mail-transport'),
+      result('dns.dnssec', 'error', 'info', 'dns'),
+    ]);
+    expect(report).toEqual({ assessed: false, score: null, grade: null, categories: [] });
+    expect(isAssessed([result('mail.mx', 'error', 'info', 'mail-auth')])).toBe(false);
+    expect(isAssessed([])).toBe(false);
+  });
+
+  it('some errors → keeps its grade; the errors earn nothing', () => {
+    const report = scoreResults([
+      result('mail.spf.record', 'pass', 'high', 'mail-auth'),
+      result('mail.dmarc.record', 'error', 'info', 'mail-auth'),
+      result('mail.starttls', 'error', 'info', 'mail-transport'),
+    ]);
+    expect(report.assessed).toBe(true);
+    expect(report.categories.map((c) => [c.category, c.score])).toEqual([
+      ['mail-auth', 50],
+      ['mail-transport', 0],
+    ]);
+    expect(report.score).toBe(25);
+    expect(report.grade).toBe('D-');
   });
 });
 
@@ -126,8 +155,10 @@ describe('Observatory model (web headers)', () => {
     const report = scoreResults([
       result('web.headers.csp', 'error', 'high', 'web-headers', { observatoryModifier: 0 }),
       result('web.headers.x-frame-options', 'error', 'medium', 'web-headers'),
+      // one verdict elsewhere, so the target counts as assessed
+      result('web.https', 'pass', 'high', 'web-tls'),
     ]);
-    expect(report.categories[0]).toMatchObject({ category: 'web-headers', score: 0, grade: 'F' });
+    expect(report.categories.find((c) => c.category === 'web-headers')).toMatchObject({ category: 'web-headers', score: 0, grade: 'F' });
   });
 
   it('web-headers category uses the Observatory score, clamped to 100, graded on the raw score', () => {
@@ -183,7 +214,18 @@ describe('TLS caps (SSL Labs)', () => {
 
 describe('organisation', () => {
   it('mean of target scores', () => {
-    expect(scoreOrganisation([{ score: 100 }, { score: 50 }])).toEqual({ score: 75, grade: 'B' });
-    expect(scoreOrganisation([])).toEqual({ score: 0, grade: 'F' });
+    expect(scoreOrganisation([{ score: 100 }, { score: 50 }])).toEqual({ score: 75, grade: 'B', assessed: 2, notAssessed: 0 });
+    expect(scoreOrganisation([])).toEqual({ score: null, grade: null, assessed: 0, notAssessed: 0 });
+  });
+
+  it('targets not assessed stay out of the mean and are counted', () => {
+    expect(
+      scoreOrganisation([
+        { score: 100, assessed: true },
+        { score: null, assessed: false },
+        { score: 50, assessed: true },
+      ]),
+    ).toEqual({ score: 75, grade: 'B', assessed: 2, notAssessed: 1 });
+    expect(scoreOrganisation([{ score: null, assessed: false }])).toEqual({ score: null, grade: null, assessed: 0, notAssessed: 1 });
   });
 });

@@ -15,6 +15,9 @@ import type { TlsEvidence } from '../../probes/tls/types.js';
  * - web-tls is additionally capped after SSL Labs (F / T / M / C / B rules), see `tlsGradeCap`.
  * - Overall = mean of the categories that have at least one counted sub-test; its grade is the
  *   band of that mean, capped by the worst category cap.
+ * - A target none of whose checks reached a verdict (every one `error`: DNS unreachable, host
+ *   down) is "không đánh giá được / not assessed": no score and no grade, rather than F·0, and it
+ *   stays out of the organisation's mean (which says how many it left out).
  */
 
 export const GRADES = ['A+', 'A', 'A-', 'B+', 'B', 'B-', 'C+', 'C', 'C-', 'D+', 'D', 'D-', 'F'] as const;
@@ -142,10 +145,23 @@ export interface CategoryScore {
 }
 
 export interface ScoreReport {
-  score: number;
-  grade: Grade;
+  /** False when no check reached a verdict: then score and grade are null. */
+  assessed: boolean;
+  score: number | null;
+  grade: Grade | null;
   categories: CategoryScore[];
   cap?: GradeCap;
+}
+
+/** Statuses that are a verdict on the target (error says nothing; info is a note). */
+const VERDICTS: ReadonlySet<CheckStatus> = new Set(['pass', 'warn', 'fail']);
+
+/**
+ * Whether the results say anything about the target: at least one check passed, warned or failed.
+ * A target whose checks all ended in `error` (or that only has notes) could not be assessed.
+ */
+export function isAssessed(results: Pick<CheckResult, 'status'>[]): boolean {
+  return results.some((r) => VERDICTS.has(r.status));
 }
 
 /** One sub-test per check id: the worst status over its subjects, the highest severity. */
@@ -375,6 +391,8 @@ export function tlsFactsFromEvidence(evidence: TlsEvidence, hstsMaxAge?: number)
 
 /** Score one target's results. `tlsFacts` (from the TLS evidence) caps the web-tls grade. */
 export function scoreResults(results: CheckResult[], options: { tlsFacts?: TlsFacts } = {}): ScoreReport {
+  // Scoring an unreachable target would grade the network, not the target: F·0 misleads.
+  if (!isAssessed(results)) return { assessed: false, score: null, grade: null, categories: [] };
   const categories: CategoryScore[] = [];
   for (const category of CATEGORIES) {
     const inCategory = results.filter((r) => r.category === category);
@@ -418,7 +436,7 @@ export function scoreResults(results: CheckResult[], options: { tlsFacts?: TlsFa
     }
     categories.push(scored);
   }
-  if (categories.length === 0) return { score: 0, grade: 'F', categories };
+  if (categories.length === 0) return { assessed: true, score: 0, grade: 'F', categories };
   const mean = categories.reduce((sum, c) => sum + c.score, 0) / categories.length;
   const score = Math.round(mean);
   let grade = gradeForScore(score);
@@ -429,7 +447,7 @@ export function scoreResults(results: CheckResult[], options: { tlsFacts?: TlsFa
       grade = c.cap.grade;
     }
   }
-  return cap ? { score, grade, categories, cap } : { score, grade, categories };
+  return cap ? { assessed: true, score, grade, categories, cap } : { assessed: true, score, grade, categories };
 }
 
 function pointsCategory(category: ScoreCategory, points: { earned: number; max: number; counted: number }): CategoryScore {
@@ -441,9 +459,24 @@ function clampScore(score: number): number {
   return Math.max(0, Math.min(100, Math.round(score)));
 }
 
-/** Mean score and grade over several targets (the organisation's posture). */
-export function scoreOrganisation(targets: { score: number }[]): { score: number; grade: Grade } {
-  if (targets.length === 0) return { score: 0, grade: 'F' };
-  const score = Math.round(targets.reduce((sum, t) => sum + t.score, 0) / targets.length);
-  return { score, grade: gradeForScore(score) };
+export interface OrganisationScore {
+  /** Null when no target could be assessed (or there were none). */
+  score: number | null;
+  grade: Grade | null;
+  /** Targets in the mean. */
+  assessed: number;
+  /** Targets left out of the mean because they could not be assessed. */
+  notAssessed: number;
+}
+
+/**
+ * Mean score and grade over the targets that could be assessed (the organisation's posture); the
+ * others are counted, not averaged in as zeros, so one unreachable host does not sink the mean.
+ */
+export function scoreOrganisation(targets: { score: number | null; assessed?: boolean }[]): OrganisationScore {
+  const scored = targets.filter((t): t is { score: number; assessed?: boolean } => t.assessed !== false && t.score !== null);
+  const notAssessed = targets.length - scored.length;
+  if (scored.length === 0) return { score: null, grade: null, assessed: 0, notAssessed };
+  const score = Math.round(scored.reduce((sum, t) => sum + t.score, 0) / scored.length);
+  return { score, grade: gradeForScore(score), assessed: scored.length, notAssessed };
 }

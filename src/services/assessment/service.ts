@@ -121,14 +121,19 @@ function finish(
     const hsts = checks.find((c) => c.id === 'web.hsts')?.evidence?.maxAge;
     tlsFacts = tlsFactsFromEvidence(tlsEvidence, typeof hsts === 'number' ? hsts : undefined);
   }
+  const score = scoreResults(checks, tlsFacts ? { tlsFacts } : {});
+  // A target not assessed must say why even when every stage ran and its checks found the
+  // target silent (host down): the first check's reason, so the run's errors are never empty.
+  const reason = checks.find((c) => c.status === 'error')?.detail.en;
+  const why = !score.assessed && errors.length === 0 && reason ? [reason] : errors;
   return {
     target,
     kind,
     startedAt,
     durationMs: Date.now() - started,
     checks,
-    score: scoreResults(checks, tlsFacts ? { tlsFacts } : {}),
-    errors,
+    score,
+    errors: why,
   };
 }
 
@@ -301,13 +306,14 @@ export async function assessOrganisation(config: VigilConfig, ctx: ProbeContext,
   } finally {
     run.dispose();
   }
-  const org = scoreOrganisation(results.map((t) => ({ score: t.score.score })));
+  const org = scoreOrganisation(results.map((t) => ({ score: t.score.score, assessed: t.score.assessed })));
   return {
     organisation: config.organisation?.name ?? '',
     startedAt,
     durationMs: Date.now() - started,
     score: org.score,
     grade: org.grade,
+    notAssessed: org.notAssessed,
     targets: results,
   };
 }

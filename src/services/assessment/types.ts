@@ -21,8 +21,11 @@ export interface OrganisationAssessment {
   organisation: string;
   startedAt: string;
   durationMs: number;
-  score: number;
-  grade: Grade;
+  /** Mean over the assessed targets; null when none could be assessed. */
+  score: number | null;
+  grade: Grade | null;
+  /** Targets left out of the mean because they could not be assessed. */
+  notAssessed: number;
   targets: TargetAssessment[];
 }
 
@@ -31,8 +34,13 @@ export interface RenderedTarget {
   target: string;
   kind: TargetKind;
   name?: string;
-  score: number;
-  grade: Grade;
+  /**
+   * False: "không đánh giá được / not assessed" — no check reached a verdict (all `error`), so
+   * score and grade are null and the errors say why.
+   */
+  assessed: boolean;
+  score: number | null;
+  grade: Grade | null;
   startedAt: string;
   durationMs: number;
   categories: CategoryScore[];
@@ -43,8 +51,11 @@ export interface RenderedTarget {
 
 export interface RenderedOrganisation {
   organisation: string;
-  score: number;
-  grade: Grade;
+  /** Mean over the assessed targets; null when none could be assessed. */
+  score: number | null;
+  grade: Grade | null;
+  /** How many targets the mean left out (not assessed). */
+  notAssessed: number;
   startedAt: string;
   durationMs: number;
   targets: RenderedTarget[];

@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001_foundation.js';
 import * as m0010 from './0010_login_lockouts.js';
 import * as m0100 from './0100_assessment.js';
+import * as m0101 from './0101_assessment_not_assessed.js';
 import * as m0200 from './0200_leaks.js';
 import * as m0201 from './0201_leaks_import.js';
 import * as m0202 from './0202_leak_source_sketches.js';
@@ -16,6 +17,7 @@ export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
   '0010_login_lockouts': m0010,
   '0100_assessment': m0100,
+  '0101_assessment_not_assessed': m0101,
   '0200_leaks': m0200,
   '0201_leaks_import': m0201,
   '0202_leak_source_sketches': m0202,

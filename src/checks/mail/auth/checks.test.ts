@@ -187,6 +187,70 @@ describe('checkMailDns on fixture evidence', () => {
     expect(statusOf(e, 'mail.mx')).toBe('fail');
   });
 
+  describe('DMARC for subdomains (RFC 7489 §6.6.3)', () => {
+    const sub = (record: string | undefined): MailDnsEvidence => {
+      const e = good();
+      e.domain = 'mail.agency.gov.vn.test';
+      e.dmarc.orgDomain = 'agency.gov.vn.test';
+      e.dmarc.lookups = [
+        { name: '_dmarc.mail.agency.gov.vn.test', type: 'TXT', outcome: 'nxdomain' },
+        record === undefined ? { name: '_dmarc.agency.gov.vn.test', type: 'TXT', outcome: 'nodata' } : ok('_dmarc.agency.gov.vn.test', 'TXT'),
+      ];
+      e.dmarc.records = record === undefined ? [] : [record];
+      if (record === undefined) e.dmarc.recordName = undefined;
+      else e.dmarc.recordName = '_dmarc.agency.gov.vn.test';
+      return e;
+    };
+
+    it('present: the domain’s own record, p= applies, nothing said about inheritance', () => {
+      const e = good();
+      e.domain = 'mail.agency.gov.vn.test';
+      e.dmarc.orgDomain = 'agency.gov.vn.test';
+      e.dmarc.recordName = '_dmarc.mail.agency.gov.vn.test';
+      e.dmarc.records = ['v=DMARC1; p=reject; sp=none; rua=mailto:d@agency.gov.vn.test'];
+      const policy = byId(checkMailDns(e), 'mail.dmarc.policy');
+      // its own p=reject; sp=none only weakens its subdomains (a warning)
+      expect(policy.status).toBe('warn');
+      expect(policy.evidence).toMatchObject({ effective: 'reject', inherited: false });
+      expect(policy.detail.en).not.toContain('inherited');
+    });
+
+    it('inherited without sp=: the organisational p= applies, and the check says from where', () => {
+      const results = checkMailDns(sub('v=DMARC1; p=quarantine; rua=mailto:d@agency.gov.vn.test'));
+      const policy = byId(results, 'mail.dmarc.policy');
+      expect(policy.status).toBe('pass');
+      expect(policy.evidence).toMatchObject({ effective: 'quarantine', inherited: true, inheritedFrom: '_dmarc.agency.gov.vn.test', appliedTag: 'p' });
+      expect(policy.detail.en).toContain("inherited from the organisational domain's _dmarc.agency.gov.vn.test, applying p=quarantine (no sp=)");
+      expect(policy.detail.vi).toContain('kế thừa từ _dmarc.agency.gov.vn.test');
+      const record = byId(results, 'mail.dmarc.record');
+      expect(record.status).toBe('pass');
+      expect(record.detail.en).toContain('no record at _dmarc.mail.agency.gov.vn.test; inherited from');
+      const reports = byId(results, 'mail.dmarc.reports');
+      expect(reports.status).toBe('pass');
+      expect(reports.detail.en).toContain('inherited from _dmarc.agency.gov.vn.test');
+    });
+
+    it('inherited with sp=: sp= applies, not p=', () => {
+      const weak = byId(checkMailDns(sub('v=DMARC1; p=reject; sp=none; rua=mailto:d@agency.gov.vn.test')), 'mail.dmarc.policy');
+      expect(weak.status).toBe('fail');
+      expect(weak.evidence).toMatchObject({ effective: 'none', appliedTag: 'sp' });
+      expect(weak.detail.en).toContain('applying sp=none');
+      // the fix names the record to change: the organisational one (or a record of its own)
+      expect(weak.remediation.en).toContain('set sp=reject there');
+      const strong = byId(checkMailDns(sub('v=DMARC1; p=none; sp=reject; rua=mailto:d@agency.gov.vn.test')), 'mail.dmarc.policy');
+      expect(strong.status).toBe('pass');
+      expect(strong.evidence).toMatchObject({ effective: 'reject', appliedTag: 'sp' });
+    });
+
+    it('no record anywhere: fails and names both places looked at', () => {
+      const results = checkMailDns(sub(undefined));
+      const record = byId(results, 'mail.dmarc.record');
+      expect(record.status).toBe('fail');
+      expect(record.detail.en).toBe('No DMARC record at _dmarc.mail.agency.gov.vn.test or _dmarc.agency.gov.vn.test.');
+      expect(byId(results, 'mail.dmarc.policy').status).toBe('info');
+    });
+  });
+
   it('judges a subdomain by the organisational record’s sp=', () => {
     const e = good();
     e.domain = 'hr.agency.gov.vn.test';

@@ -48,8 +48,19 @@ function dmarcState(e: MailDnsEvidence) {
   const lastLookup = e.dmarc.lookups.at(-1);
   const failed = e.dmarc.lookups.find((l) => lookupFailed(l));
   const parsed = e.dmarc.records.length === 1 ? parseDmarc(e.dmarc.records[0]!) : undefined;
+  // RFC 7489 §6.6.3: no record at _dmarc.<domain> → the organisational domain's record governs it.
   const inherited = e.dmarc.recordName !== undefined && e.dmarc.recordName !== `_dmarc.${e.domain}`;
   return { lastLookup, failed, parsed, inherited };
+}
+
+/** "(kế thừa từ _dmarc.<org>, áp dụng sp=…)" — where an inherited policy comes from and which tag applies. */
+function inheritedNote(e: MailDnsEvidence, parsed: { p?: string | undefined; sp?: string | undefined }): { vi: string; en: string } {
+  const bySp = parsed.sp !== undefined;
+  const applied = bySp ? `sp=${parsed.sp}` : `p=${parsed.p}`;
+  return {
+    vi: `không có bản ghi tại _dmarc.${e.domain}; kế thừa từ ${e.dmarc.recordName} của tên miền tổ chức, áp dụng ${applied}${bySp ? '' : ' (không có sp=)'}`,
+    en: `no record at _dmarc.${e.domain}; inherited from the organisational domain's ${e.dmarc.recordName}, applying ${applied}${bySp ? '' : ' (no sp=)'}`,
+  };
 }
 
 export function checkDmarcRecord(e: MailDnsEvidence): CheckResult {
@@ -109,15 +120,16 @@ export function checkDmarcRecord(e: MailDnsEvidence): CheckResult {
       text('Xoá các thẻ không thuộc RFC 7489 (thường là lỗi gõ).', 'Remove tags that RFC 7489 does not define (usually typos).'),
     );
   }
+  const note = inherited ? inheritedNote(e, parsed) : undefined;
   return result(
     DMARC_RECORD,
     'pass',
     'info',
     text(
-      `Bản ghi DMARC hợp lệ tại ${e.dmarc.recordName}${inherited ? ' (kế thừa từ tên miền tổ chức)' : ''}: ${e.dmarc.records[0]}`,
-      `Valid DMARC record at ${e.dmarc.recordName}${inherited ? ' (inherited from the organisational domain)' : ''}: ${e.dmarc.records[0]}`,
+      `Bản ghi DMARC hợp lệ tại ${e.dmarc.recordName}${note ? ` (${note.vi})` : ''}: ${e.dmarc.records[0]}`,
+      `Valid DMARC record at ${e.dmarc.recordName}${note ? ` (${note.en})` : ''}: ${e.dmarc.records[0]}`,
     ),
-    evidence,
+    { ...evidence, inherited, ...(inherited ? { inheritedFrom: e.dmarc.recordName } : {}) },
   );
 }
 
@@ -138,18 +150,35 @@ export function checkDmarcPolicy(e: MailDnsEvidence): CheckResult {
   const sp = parsed.sp ?? parsed.p;
   const np = parsed.np ?? sp;
   const pct = parsed.pct ?? 100;
-  const evidence = { p: parsed.p, sp: parsed.sp ?? null, np: parsed.np ?? null, pct, effective, inherited };
+  const evidence = {
+    p: parsed.p,
+    sp: parsed.sp ?? null,
+    np: parsed.np ?? null,
+    pct,
+    effective,
+    inherited,
+    ...(inherited ? { inheritedFrom: e.dmarc.recordName, appliedTag: parsed.sp !== undefined ? 'sp' : 'p' } : {}),
+  };
   const strong = (v: string | undefined) => v === 'quarantine' || v === 'reject';
-  const fix = text(
-    `Nâng chính sách sau khi đã đọc báo cáo rua, ví dụ: _dmarc.${e.domain}. IN TXT "v=DMARC1; p=reject; sp=reject; rua=mailto:dmarc@${e.domain}" (pct=100).`,
-    `Raise the policy once the rua reports look clean, e.g. _dmarc.${e.domain}. IN TXT "v=DMARC1; p=reject; sp=reject; rua=mailto:dmarc@${e.domain}" (pct=100).`,
-  );
+  const org = e.dmarc.recordName?.slice('_dmarc.'.length) ?? e.dmarc.orgDomain;
+  const fix = inherited
+    ? text(
+        `Tên miền này dùng chính sách của ${e.dmarc.recordName}: đặt sp=reject ở đó (áp dụng cho mọi tên miền con), ví dụ: _dmarc.${org}. IN TXT "v=DMARC1; p=reject; sp=reject; rua=mailto:dmarc@${org}", hoặc công bố bản ghi riêng _dmarc.${e.domain}. IN TXT "v=DMARC1; p=reject; rua=mailto:dmarc@${org}".`,
+        `This domain uses the policy of ${e.dmarc.recordName}: set sp=reject there (it covers every subdomain), e.g. _dmarc.${org}. IN TXT "v=DMARC1; p=reject; sp=reject; rua=mailto:dmarc@${org}", or publish its own _dmarc.${e.domain}. IN TXT "v=DMARC1; p=reject; rua=mailto:dmarc@${org}".`,
+      )
+    : text(
+        `Nâng chính sách sau khi đã đọc báo cáo rua, ví dụ: _dmarc.${e.domain}. IN TXT "v=DMARC1; p=reject; sp=reject; rua=mailto:dmarc@${e.domain}" (pct=100).`,
+        `Raise the policy once the rua reports look clean, e.g. _dmarc.${e.domain}. IN TXT "v=DMARC1; p=reject; sp=reject; rua=mailto:dmarc@${e.domain}" (pct=100).`,
+      );
+  const note = inherited ? inheritedNote(e, parsed) : undefined;
+  // Every verdict says where an inherited policy came from, so nobody edits the wrong record.
+  const withNote = (vi: string, en: string) => text(note ? `${vi} (${note.vi})` : vi, note ? `${en} (${note.en})` : en);
   if (!strong(effective)) {
     return result(
       DMARC_POLICY,
       'fail',
       'high',
-      text(`Chính sách DMARC là "${effective}": thư giả mạo vẫn được giao.`, `The DMARC policy is "${effective}": spoofed mail is still delivered.`),
+      withNote(`Chính sách DMARC là "${effective}": thư giả mạo vẫn được giao.`, `The DMARC policy is "${effective}": spoofed mail is still delivered.`),
       evidence,
       fix,
     );
@@ -163,7 +192,7 @@ export function checkDmarcPolicy(e: MailDnsEvidence): CheckResult {
       DMARC_POLICY,
       'warn',
       'medium',
-      text(
+      withNote(
         `p=${effective} nhưng ${weak.join(', ')}: một phần thư giả mạo (tên miền con, tên không tồn tại, hoặc theo tỷ lệ) vẫn lọt.`,
         `p=${effective} but ${weak.join(', ')}: part of the spoofed mail (subdomains, non-existent names, or by percentage) still gets through.`,
       ),
@@ -175,13 +204,13 @@ export function checkDmarcPolicy(e: MailDnsEvidence): CheckResult {
     DMARC_POLICY,
     'pass',
     'info',
-    text(`Chính sách DMARC ${effective} (sp=${sp}, np=${np}, pct=${pct}).`, `DMARC policy ${effective} (sp=${sp}, np=${np}, pct=${pct}).`),
+    withNote(`Chính sách DMARC ${effective} (sp=${sp}, np=${np}, pct=${pct}).`, `DMARC policy ${effective} (sp=${sp}, np=${np}, pct=${pct}).`),
     evidence,
   );
 }
 
 export function checkDmarcReports(e: MailDnsEvidence): CheckResult {
-  const { failed, parsed } = dmarcState(e);
+  const { failed, parsed, inherited } = dmarcState(e);
   if (e.dmarc.records.length === 0 && failed) return lookupError(DMARC_REPORTS, failed);
   if (!parsed)
     return result(
@@ -191,15 +220,19 @@ export function checkDmarcReports(e: MailDnsEvidence): CheckResult {
       text('Không có bản ghi DMARC hợp lệ (xem mail.dmarc.record).', 'No valid DMARC record (see mail.dmarc.record).'),
       {},
     );
-  const evidence = { rua: parsed.rua, ruf: parsed.ruf, external: e.dmarc.external };
+  const evidence = { rua: parsed.rua, ruf: parsed.ruf, external: e.dmarc.external, inherited, ...(inherited ? { inheritedFrom: e.dmarc.recordName } : {}) };
+  // An inherited record's rua= receives this subdomain's reports too; say whose record it is.
+  const from = inherited
+    ? { vi: ` (theo bản ghi kế thừa từ ${e.dmarc.recordName})`, en: ` (by the record inherited from ${e.dmarc.recordName})` }
+    : { vi: '', en: '' };
   if (parsed.rua.length === 0) {
     return result(
       DMARC_REPORTS,
       'warn',
       'medium',
       text(
-        'Không có rua=: tổ chức không nhận báo cáo tổng hợp, không biết ai đang gửi thư dưới tên mình.',
-        'No rua=: the organisation receives no aggregate reports and cannot see who sends mail in its name.',
+        `Không có rua=${from.vi}: tổ chức không nhận báo cáo tổng hợp, không biết ai đang gửi thư dưới tên mình.`,
+        `No rua=${from.en}: the organisation receives no aggregate reports and cannot see who sends mail in its name.`,
       ),
       evidence,
       text(`Thêm rua vào bản ghi, ví dụ: ${dmarcExample(e.domain)}`, `Add rua to the record, e.g. ${dmarcExample(e.domain)}`),
@@ -214,8 +247,8 @@ export function checkDmarcReports(e: MailDnsEvidence): CheckResult {
       'fail',
       'medium',
       text(
-        `Đích báo cáo bên ngoài chưa xác nhận nhận báo cáo: ${unauthorised.map((x) => x.uri).join(', ')} — bên gửi báo cáo sẽ bỏ qua (RFC 7489 §7.1).`,
-        `External report destinations have not authorised the reports: ${unauthorised.map((x) => x.uri).join(', ')} — reporters will skip them (RFC 7489 §7.1).`,
+        `Đích báo cáo bên ngoài chưa xác nhận nhận báo cáo: ${unauthorised.map((x) => x.uri).join(', ')} — bên gửi báo cáo sẽ bỏ qua (RFC 7489 §7.1)${from.vi}.`,
+        `External report destinations have not authorised the reports: ${unauthorised.map((x) => x.uri).join(', ')} — reporters will skip them (RFC 7489 §7.1)${from.en}.`,
       ),
       evidence,
       text(
@@ -230,8 +263,8 @@ export function checkDmarcReports(e: MailDnsEvidence): CheckResult {
     'pass',
     'info',
     text(
-      `Báo cáo DMARC gửi tới ${parsed.rua.join(', ')}${e.dmarc.external.length ? ' (đích bên ngoài đã xác nhận)' : ''}.`,
-      `DMARC reports go to ${parsed.rua.join(', ')}${e.dmarc.external.length ? ' (external destinations authorised)' : ''}.`,
+      `Báo cáo DMARC gửi tới ${parsed.rua.join(', ')}${e.dmarc.external.length ? ' (đích bên ngoài đã xác nhận)' : ''}${from.vi}.`,
+      `DMARC reports go to ${parsed.rua.join(', ')}${e.dmarc.external.length ? ' (external destinations authorised)' : ''}${from.en}.`,
     ),
     evidence,
   );

@@ -101,7 +101,13 @@ function PostureView({ runId }: { runId: string | null }) {
       ),
     },
     { key: 'kind', header: t('kind'), render: (r) => t(r.kind), sortValue: (r) => r.kind, hideOnPhone: true },
-    { key: 'grade', header: t('grade'), render: (r) => <Grade grade={r.grade} score={r.score} />, sortValue: (r) => r.score },
+    {
+      key: 'grade',
+      header: t('grade'),
+      render: (r) => <Grade grade={r.grade} score={r.score} assessed={r.assessed !== false} />,
+      // not assessed sorts below every score: it needs looking at first
+      sortValue: (r) => r.score ?? -1,
+    },
     { key: 'failed', header: t('failures'), render: (r) => r.failedChecks, sortValue: (r) => r.failedChecks, align: 'right' },
     {
       key: 'worst',
@@ -147,6 +153,11 @@ function PostureView({ runId }: { runId: string | null }) {
               <Stat label={t('targets')} value={run.targetCount} />
               <Stat label={t('failures')} value={run.failedChecks} tone={run.failedChecks > 0 ? 'fail' : 'ok'} />
             </div>
+            {run.notAssessed > 0 ? (
+              <p className="muted" data-testid="assessment-excluded">
+                {t('excluded', { count: run.notAssessed })}
+              </p>
+            ) : null}
             <Table columns={columns} rows={run.targets} rowKey={(r) => r.target} />
           </Card>
         </>
@@ -200,7 +211,7 @@ function TargetView({ runId }: { runId: string }) {
       {detail.data ? (
         <Card title={t('categories')}>
           <div className="stats">
-            <Stat label={t('score')} value={<Grade grade={detail.data.grade} score={detail.data.score} />} />
+            <Stat label={t('score')} value={<Grade grade={detail.data.grade} score={detail.data.score} assessed={detail.data.assessed !== false} />} />
             {detail.data.categories.map((c) => (
               <Stat key={c.category} label={t(`category.${c.category}`)} value={<Grade grade={c.grade} score={c.score} />} />
             ))}
@@ -221,7 +232,11 @@ function TargetView({ runId }: { runId: string }) {
         ) : (
           <div data-testid="assessment-diff">
             <p className="muted">
-              {t('since', { date: formatTime(diff.data.previousStartedAt ?? '', i18n.language), before: diff.data.scoreBefore, after: diff.data.scoreAfter })}
+              {t('since', {
+                date: formatTime(diff.data.previousStartedAt ?? '', i18n.language),
+                before: diff.data.scoreBefore ?? '–',
+                after: diff.data.scoreAfter ?? '–',
+              })}
             </p>
             {(['newFailures', 'fixed', 'changed'] as const).map((kind) => (
               <div key={kind}>

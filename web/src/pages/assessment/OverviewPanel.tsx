@@ -27,13 +27,14 @@ export function OverviewPanel() {
             <Stat label={t('targets')} value={run.targetCount} />
             <Stat label={t('failures')} value={run.failedChecks} tone={run.failedChecks > 0 ? 'fail' : 'ok'} />
           </div>
+          {run.notAssessed > 0 ? <p className="muted">{t('excluded', { count: run.notAssessed })}</p> : null}
           <ul className="plain-list">
             {[...run.targets]
-              .sort((a, b) => a.score - b.score)
+              .sort((a, b) => (a.score ?? -1) - (b.score ?? -1))
               .slice(0, 5)
               .map((target) => (
                 <li key={target.target}>
-                  <Grade grade={target.grade} score={target.score} />{' '}
+                  <Grade grade={target.grade} score={target.score} assessed={target.assessed !== false} />{' '}
                   <Link to={`/assessment/runs/${run.id}/target?target=${encodeURIComponent(target.target)}`}>{target.name ?? target.target}</Link>
                   {target.worst[0] ? <span className="muted"> — {target.worst[0].title[language]}</span> : null}
                 </li>

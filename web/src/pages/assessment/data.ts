@@ -10,8 +10,10 @@ export interface TargetSummary {
   target: string;
   kind: 'mail' | 'web';
   name: string | null;
-  score: number;
-  grade: string;
+  /** False: "not assessed" (every check could not run); score and grade are null. */
+  assessed: boolean;
+  score: number | null;
+  grade: string | null;
   categories: Category[];
   cap?: { grade: string; sslLabs: string; reasons: string[] };
   errors: string[];
@@ -30,6 +32,8 @@ export interface RunSummary {
   score: number | null;
   grade: string | null;
   targetCount: number;
+  /** Targets left out of the organisation's score because they could not be assessed. */
+  notAssessed: number;
   failedChecks: number;
 }
 
@@ -63,7 +67,7 @@ export interface Diff {
   previousRunId: string | null;
   previousStartedAt: string | null;
   scoreBefore: number | null;
-  scoreAfter: number;
+  scoreAfter: number | null;
   newFailures: Change[];
   fixed: Change[];
   changed: Change[];
@@ -72,8 +76,8 @@ export interface Diff {
 export interface TrendPoint {
   runId: string;
   startedAt: string;
-  score: number;
-  grade: string;
+  score: number | null;
+  grade: string | null;
 }
 
 export { useResource } from '../../useResource';
