@@ -7,11 +7,13 @@ import { sql } from 'kysely';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { importLeaks } from '../src/leaks/import/importer.js';
+import { notifyAccounts } from '../src/leaks/notify/notify.js';
 import { buildLeakReport } from '../src/leaks/report-model.js';
 import { leakReportPdf } from '../src/leaks/report-pdf.js';
 import { leakReportXlsx } from '../src/leaks/report-xlsx.js';
 import { openStore } from '../src/store/store.js';
-import { createScratchDatabase, testDialects } from '../src/store/testing.js';
+import { createScratchDatabase, openTestStore, testDialects } from '../src/store/testing.js';
 import { runVigil } from './support/cli.js';
 
 /**
@@ -222,4 +224,47 @@ describe.each(testDialects())('password-first dump lines on %s', (dialect) => {
       await scratch?.drop();
     }
   }, 240_000);
+  it('a store imported before the fix: a password kept in the url column is never mailed in a notice', async () => {
+    const t = await openTestStore(dialect);
+    try {
+      const legacy = join(dir, `legacy-${dialect}.txt`);
+      writeFileSync(
+        legacy,
+        [
+          `old.date@${ORG}:x1`,
+          `old.host@${ORG}:x2`,
+          `https://dichvucong.gov.vn/p/home/dvc-dang-nhap.html:new.site@${ORG}:Site-pw-7731`,
+          `portal.example.vn:8080/login:new.host@${ORG}:Host-pw-8842`,
+        ].join('\n'),
+      );
+      await importLeaks(t.store, [legacy], { source: 'Legacy import', orgDomains: [ORG], workers: 0 });
+      // What the parser before site.ts stored for `12/05/1990:old.date@…` and `matkhau.vn:old.host@…`.
+      for (const [local, password] of [
+        ['old.date', '12/05/1990'],
+        ['old.host', 'matkhau.vn'],
+      ] as const) {
+        const changed = { severity: 'address', severity_rank: 1, password_kind: 'none', password_mask: null, password_fingerprint: null };
+        await t.store.db
+          .updateTable('leak_account_sources')
+          .set({ ...changed, url: password })
+          .where('email', '=', `${local}@${ORG}`)
+          .execute();
+        await t.store.db.updateTable('leak_accounts').set(changed).where('email', '=', `${local}@${ORG}`).execute();
+      }
+      const start = received.length;
+      const result = await notifyAccounts(t.store, { host: '127.0.0.1', port, secure: false, from: `vigil@${ORG}` }, { organisation: 'Sở Thử nghiệm' });
+      expect(result.failed).toEqual([]);
+      const mails = new Map(received.slice(start).map((m) => [m.to[0]!, mailText(m.raw)]));
+      expect([...mails.keys()].sort()).toEqual([`new.host@${ORG}`, `new.site@${ORG}`, `old.date@${ORG}`, `old.host@${ORG}`]);
+      expect(found(mails.get(`old.date@${ORG}`)!)).toEqual([]);
+      expect(mails.get(`old.date@${ORG}`)!).not.toContain('12/05/1990');
+      expect(mails.get(`old.host@${ORG}`)!).not.toContain('matkhau.vn');
+      // Real sites are still named.
+      expect(mails.get(`new.site@${ORG}`)!).toContain('https://dichvucong.gov.vn/p/home/dvc-dang-nhap.html');
+      expect(mails.get(`new.host@${ORG}`)!).toContain('portal.example.vn:8080/login');
+      expect(found([...mails.values()].join('\n'))).toEqual([]);
+    } finally {
+      await t.cleanup();
+    }
+  }, 120_000);
 });
