@@ -1,15 +1,20 @@
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
-import { isHashed, type PasswordKind, SEVERITY_RANK, type Severity } from './formats/password.js';
-import { normaliseAddress } from './scan/bytes.js';
-import { Classifier, type Category } from './scan/domains.js';
+import type { PasswordKind, Severity } from './formats/password.js';
+import type { Category } from './scan/domains.js';
 
 /**
  * Seeded generator of leak dumps with a ground truth: which of the organisation's addresses
  * appear, with what (strongest password kind and severity), and the census counts. Same seed,
  * same bytes. Used by the tests (every format, quirks and hostile lines) and the benchmark (one
  * large combolist).
+ *
+ * The truth is what the generator planted, never what the scanner makes of it: the canonical
+ * (lower-case) address it chose before writing a variant of it (upper case, `%40`, `mailto:`,
+ * `@@`), the census categories it gave each domain in its own lists, the password kind it wrote.
+ * Nothing here imports the scanner's normalisation or classification, so the census tests compare
+ * two independent answers.
  */
 
 export interface OrgTruth {
@@ -97,24 +102,32 @@ const COMMON = [
   'web.de',
   'orange.fr',
 ];
-const VN = [
-  'vnn.vn',
-  'fpt.vn',
-  'viettel.vn',
-  'hn.vnn.vn',
-  'yahoo.com.vn',
-  'hanoi.gov.vn',
-  'mic.gov.vn',
-  'hcm.edu.vn',
-  'hcmus.edu.vn',
-  'vnu.edu.vn',
-  'fpt.com.vn',
-  'vietcombank.com.vn',
-  'mail.bidv.com.vn',
-  'techcombank.com.vn',
-  'kienlongbank.com',
+/** Vietnamese mail domains, each with the census categories the generator means it to count in. */
+const VN_DOMAINS: [string, Category[]][] = [
+  ['vnn.vn', ['vn']],
+  ['fpt.vn', ['vn']],
+  ['viettel.vn', ['vn']],
+  ['hn.vnn.vn', ['vn']],
+  ['yahoo.com.vn', ['vn']],
+  ['hanoi.gov.vn', ['vn', 'gov.vn']],
+  ['mic.gov.vn', ['vn', 'gov.vn']],
+  ['hcm.edu.vn', ['vn', 'edu.vn']],
+  ['hcmus.edu.vn', ['vn', 'edu.vn']],
+  ['vnu.edu.vn', ['vn', 'edu.vn']],
+  ['fpt.com.vn', ['vn']],
+  ['vietcombank.com.vn', ['vn', 'bank']],
+  ['mail.bidv.com.vn', ['vn', 'bank']],
+  ['techcombank.com.vn', ['vn', 'bank']],
+  ['kienlongbank.com', ['bank']],
 ];
+const VN = VN_DOMAINS.map(([domain]) => domain);
+/** Banks among them (an organisation domain under one of these is a bank's too). */
+const BANK_DOMAINS = ['vietcombank.com.vn', 'bidv.com.vn', 'techcombank.com.vn', 'kienlongbank.com'];
+/** Look-alikes that count in no category (`hanoi.gov.vn.evil.com` is not under gov.vn). */
 const LOOKALIKE = ['hanoi.gov.vn.evil.com', 'vietcombank.com.vn.phish.net', 'gov.vnn.com'];
+/** Second names of `given.name` passwords: none starts a FAMILY name, so no such password is part of an address. */
+const PW_NAMES = ['anh', 'thu', 'mai', 'tam', 'xuan', 'huong', 'khoa'];
+const PW_WORDS = ['matkhau', 'abc', 'hoasen', 'Abc', 'iloveyou', 'admin', 'Vietnam'];
 const SITES = [
   'https://www.facebook.com/login.php',
   'https://accounts.google.com/signin',
@@ -123,6 +136,12 @@ const SITES = [
   'https://dichvucong.gov.vn/p/home/dvc-dang-nhap.html',
 ];
 const PW_CHARS = 'abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ0123456789!#$%&*+-=?_@:;| ';
+const RANK: Record<Severity, number> = { address: 1, hashed: 2, plaintext: 3, stealer: 4 };
+
+/** `domain` is `parent` or a subdomain of it (whole labels). */
+function under(domain: string, parent: string): boolean {
+  return domain === parent || domain.endsWith(`.${parent}`);
+}
 
 export class DumpWriter {
   private readonly pieces: string[] = [];
@@ -146,13 +165,15 @@ export class DumpWriter {
 
 export class LeakFactory {
   readonly random: () => number;
-  readonly classifier: Classifier;
   readonly truth: DumpTruth;
   readonly orgAddresses: string[];
+  private readonly orgDomains: string[];
+  /** The census categories of every domain the generator writes addresses in. */
+  private readonly domainCategories = new Map<string, Category[]>();
 
   constructor(readonly options: GenerateOptions) {
     this.random = rng(options.seed);
-    this.classifier = new Classifier(options.orgDomains);
+    this.orgDomains = options.orgDomains.map((d) => d.toLowerCase().replace(/\.$/, ''));
     this.truth = {
       lines: 0,
       categories: { vn: new Set(), 'gov.vn': new Set(), 'edu.vn': new Set(), bank: new Set(), org: new Set() },
@@ -161,12 +182,28 @@ export class LeakFactory {
       plaintexts: new Set(),
     };
     this.orgAddresses =
-      options.orgAddresses ??
+      options.orgAddresses?.map((a) => a.toLowerCase()) ??
       Array.from(
         { length: 40 },
         (_, i) =>
-          `${this.pick(GIVEN)}.${this.pick(FAMILY)}${i}@${i % 5 === 4 && options.orgDomains[0] ? `mail.${options.orgDomains[0]}` : this.pick(options.orgDomains)}`,
+          `${this.pick(GIVEN)}.${this.pick(FAMILY)}${i}@${i % 5 === 4 && this.orgDomains[0] ? `mail.${this.orgDomains[0]}` : this.pick(this.orgDomains)}`,
       );
+    for (const domain of [...COMMON, ...LOOKALIKE]) this.domainCategories.set(domain, []);
+    for (const [domain, categories] of VN_DOMAINS) this.domainCategories.set(domain, categories);
+    // The organisation's domains come from the caller: their categories by the census's rules.
+    for (const address of this.orgAddresses) {
+      const domain = address.slice(address.lastIndexOf('@') + 1);
+      if (this.domainCategories.has(domain)) continue;
+      const categories: Category[] = [];
+      if (under(domain, 'vn')) categories.push('vn', ...(under(domain, 'gov.vn') ? ['gov.vn' as const] : under(domain, 'edu.vn') ? ['edu.vn' as const] : []));
+      if (BANK_DOMAINS.some((bank) => under(domain, bank))) categories.push('bank');
+      this.domainCategories.set(domain, categories);
+    }
+  }
+
+  /** The organisation's domain that `domain` is or sits under. */
+  private orgDomainOf(domain: string): string | undefined {
+    return this.orgDomains.find((org) => under(domain, org));
   }
 
   pick<T>(list: readonly T[]): T {
@@ -192,7 +229,7 @@ export class LeakFactory {
     return `${this.pick(GIVEN)}${this.int(3) === 0 ? '.' : ''}${this.pick(FAMILY)}${this.int(100000)}@${domain}`;
   }
 
-  /** Write an address the way dumps do: upper case, %40, mailto:, quotes, @@ (truth keeps it normalised). */
+  /** Write an address the way dumps do: upper case, %40, mailto:, @@ (the truth keeps the canonical address it came from). */
   quirky(address: string): string {
     const q = this.int(40);
     if (q === 0) return address.toUpperCase();
@@ -201,6 +238,38 @@ export class LeakFactory {
     if (q === 3) return address.replace('@', '@@');
     if (q === 4) return address[0]!.toUpperCase() + address.slice(1);
     return address;
+  }
+
+  /**
+   * A password as people write them before the address (`pass:login`), shaped like things a
+   * careless parser takes for a URL: dates, `given.name`, words with `/` and `.`, `Abc@123`,
+   * host-like words with and without `www.`. None holds an address or a line separator.
+   */
+  passwordFirst(): string {
+    const two = (n: number) => String(n).padStart(2, '0');
+    const day = two(1 + this.int(28));
+    const month = two(1 + this.int(12));
+    const year = 1960 + this.int(46);
+    switch (this.int(9)) {
+      case 0:
+        return `${day}/${month}/${year}`;
+      case 1:
+        return `${year}-${month}-${day}`;
+      case 2:
+        return `${day}.${month}.${year}`;
+      case 3:
+        return `${this.pick(GIVEN)}.${this.pick(PW_NAMES)}`;
+      case 4:
+        return `${this.pick(GIVEN)}.${this.pick(PW_NAMES)}/${year}`;
+      case 5:
+        return `${this.pick(PW_WORDS)}@${this.int(1000)}`;
+      case 6:
+        return `${this.pick(PW_WORDS).toLowerCase()}${this.int(1000)}.${this.pick(['vn', 'com', 'com.vn', 'gov.vn', 'net'])}`;
+      case 7:
+        return `www.${this.pick(PW_WORDS).toLowerCase()}${this.int(1000)}.vn`;
+      default:
+        return `${this.pick(PW_WORDS).toLowerCase()}${this.int(1000)}.vn/${year}`;
+    }
   }
 
   password(): string {
@@ -223,22 +292,26 @@ export class LeakFactory {
     return kind === 'ntlm' ? h.toUpperCase() : h;
   }
 
-  /** Record a written address in the truth. */
-  saw(raw: string, kind: PasswordKind, stealer = false, plaintext?: string): void {
-    // Large benchmark dumps track only the organisation's addresses (normalising every line is slow).
+  /**
+   * Record a planted address in the truth: `address` is the canonical form the generator chose
+   * (from address()), whatever variant of it the line holds; `kind` is what it wrote beside it.
+   */
+  saw(address: string, kind: PasswordKind, stealer = false, plaintext?: string): void {
+    // Large benchmark dumps track only the organisation's addresses.
     if (!this.truth.all && !this.lastWasOrg) return;
-    const address = normaliseAddress(raw);
-    if (!address) throw new Error(`generator wrote a non-address ${raw}`);
     this.truth.all?.add(address);
-    const domain = address.slice(address.indexOf('@') + 1);
-    for (const c of this.classifier.categories(domain)) this.truth.categories[c].add(address);
+    const domain = address.slice(address.lastIndexOf('@') + 1);
+    const categories = this.domainCategories.get(domain);
+    if (!categories) throw new Error(`generator planted ${address} in a domain it has no categories for`);
+    for (const c of categories) this.truth.categories[c].add(address);
     if (plaintext !== undefined && kind === 'plaintext') this.truth.plaintexts.add(plaintext);
-    if (this.classifier.org.match(domain)) {
-      const severity: Severity = stealer ? 'stealer' : kind === 'none' ? 'address' : isHashed(kind) ? 'hashed' : 'plaintext';
+    if (this.orgDomainOf(domain) !== undefined) {
+      this.truth.categories.org.add(address);
+      const severity: Severity = stealer ? 'stealer' : kind === 'none' ? 'address' : kind === 'plaintext' ? 'plaintext' : 'hashed';
       const prev = this.truth.org.get(address);
       if (!prev) this.truth.org.set(address, { severity, kinds: [kind] });
       else {
-        if (SEVERITY_RANK[severity] > SEVERITY_RANK[prev.severity]) prev.severity = severity;
+        if (RANK[severity] > RANK[prev.severity]) prev.severity = severity;
         if (!prev.kinds.includes(kind)) prev.kinds.push(kind);
       }
     }
@@ -255,40 +328,46 @@ export function comboLine(f: LeakFactory): string {
   const r = f.int(100);
   const pw = f.password();
   if (r < 60) {
-    f.saw(written, 'plaintext', false, pw);
+    f.saw(address, 'plaintext', false, pw);
     return `${written}${f.pick(SEPS)}${pw}`;
   }
-  if (r < 68) {
+  if (r < 64) {
     // reversed pass:email (password without the separator so the split is unambiguous)
     const p = pw.replace(/[:;|, \t]/g, 'x');
-    f.saw(written, 'plaintext', false, p);
+    f.saw(address, 'plaintext', false, p);
     return `${p}:${written}`;
   }
+  if (r < 68) {
+    // pass:email with a password a parser may take for a URL (12/05/1990, ngoc.anh, matkhau.vn)
+    const p = f.passwordFirst();
+    f.saw(address, 'plaintext', false, p);
+    return `${p}${f.pick([':', ':', ';', '|', '\t'])}${written}`;
+  }
   if (r < 78) {
-    f.saw(written, 'plaintext', false, pw);
+    f.saw(address, 'plaintext', false, pw);
     return `${f.pick(SITES)}:${written}:${pw}`;
   }
   if (r < 86) {
     const kind = f.pick(['md5', 'sha1', 'sha256', 'ntlm', 'bcrypt'] as const);
-    f.saw(written, kind);
+    f.saw(address, kind);
     return `${written}:${f.hash(kind, pw)}`;
   }
   if (r < 89) {
-    f.saw(written, 'none');
+    f.saw(address, 'none');
     return ` ${written} `;
   }
   if (r < 91) {
     const hex = Buffer.from(`${pw}:x`, 'utf8').toString('hex');
-    f.saw(written, 'plaintext', false, `${pw}:x`);
+    f.saw(address, 'plaintext', false, `${pw}:x`);
     return `${written}:$HEX[${hex}]`;
   }
   if (r < 94) {
-    f.saw(written, 'plaintext', false, pw);
+    f.saw(address, 'plaintext', false, pw);
     return `"${written}","${pw.replace(/"/g, '')}"`;
   }
   if (r < 97) return `${f.pick(GIVEN)}${f.int(1000)}:${pw.replace(/@/g, 'a')}`; // user:pass, no address
   if (r < 99) {
-    f.saw(written, 'plaintext', false, pw);
+    f.saw(address, 'plaintext', false, pw);
     return `${written}:${pw} trailing junk`;
   }
   return '';
@@ -408,7 +487,7 @@ export function generateFormats(dir: string, options: GenerateOptions): DumpTrut
     const written = f.quirky(a);
     const hashed = f.int(4) === 0;
     const pw = hashed ? f.hash('md5', f.password()) : `${f.password()}";`;
-    f.saw(written, hashed ? 'md5' : 'plaintext', false, pw);
+    f.saw(a, hashed ? 'md5' : 'plaintext', false, pw);
     const fields = [phpString('id'), `i:${i};`, phpString('user_email'), phpString(written), phpString('user_pass'), phpString(pw)];
     php.push(i % 7 === 0 ? `O:7:"WP_User":3:{${fields.join('')}s:4:"name";${phpString(f.pick(FAMILY))}}` : `a:3:{${fields.join('')}}`);
   }

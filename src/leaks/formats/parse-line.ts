@@ -2,6 +2,7 @@ import { normaliseAddress } from '../scan/bytes.js';
 import { addressOfValue } from './address.js';
 import { EMAIL_KEY, PASSWORD_KEY, type ParsedRecord, type RecordForm, URL_KEY } from './fields.js';
 import { PHP_SERIALISED_START, parsePhpSerialised } from './php-serialised.js';
+import { siteShape } from './site.js';
 
 export type { ParsedRecord, RecordForm };
 
@@ -94,7 +95,6 @@ export function* addressesInText(line: string): Generator<{ text: string; index:
     LOCAL_RUN.lastIndex = m.index + m.text.length;
   }
 }
-const URLISH = /^([a-z][a-z0-9+.-]*:\/\/|www\.)|\/|^[a-z0-9-]+(\.[a-z0-9-]+)+(:\d+)?$/i;
 export const STEALER_LOGIN = /^\s*(login|username|user|email|e-mail|mail)\s*[:=]\s*$/i;
 export const STEALER_PASSWORD = /^\s*(password|pass)\s*[:=]\s?(.*)$/i;
 export const STEALER_URL = /^\s*(url|host|hostname)\s*[:=]\s*(.*)$/i;
@@ -301,8 +301,17 @@ export function parseCombo(line: string): ParsedRecord | null {
   let password: string | null = null;
   if (suffix.length > 0 && SEPARATORS.has(suffix[0]!)) password = emptyToNull(unquote(suffix.slice(1).trim() === '' ? '' : suffix.slice(1)));
   const before = prefix.length > 0 && SEPARATORS.has(prefix[prefix.length - 1]!) ? prefix.slice(0, -1) : prefix;
-  if (before.trim() === '') return { email, password, url: null, form: 'combo', passwordHint: '' };
-  if (URLISH.test(before.trim()) && !/^\d+$/.test(before.trim())) return { email, password, url: before.trim(), form: 'url', passwordHint: '' };
+  const site = before.trim();
+  if (site === '') return { email, password, url: null, form: 'combo', passwordHint: '' };
+  // The text before the address is a site only when it is shaped like one (site.ts). A URL with a
+  // scheme is one wherever it stands; a bare host (`portal.example.vn`, also a plausible password
+  // like `abc.com`) only when a third field follows the address (`host:login:pass`, even with the
+  // password empty): in `X:login` X is the password. When in doubt it is a password, which is
+  // masked and fingerprinted; a site taken for a password costs a stricter rating, the other way
+  // round a password was kept in clear.
+  const third = suffix.length > 0 && SEPARATORS.has(suffix[0]!) && suffix.trim() !== '';
+  const shape = siteShape(site);
+  if (shape === 'scheme' || (shape === 'host' && third)) return { email, password, url: site, form: 'url', passwordHint: '' };
   if (password === null) return { email, password: emptyToNull(unquote(before)), url: null, form: 'reversed', passwordHint: '' };
   return { email, password, url: null, form: 'combo', passwordHint: '' };
 }

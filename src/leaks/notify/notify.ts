@@ -1,6 +1,7 @@
 import nodemailer from 'nodemailer';
 import { VigilError } from '../../errors.js';
 import type { Store } from '../../store/store.js';
+import { siteShape } from '../formats/site.js';
 
 export interface SmtpSettings {
   host: string;
@@ -76,6 +77,20 @@ export function composeNotice(n: PendingNotice, organisation: string): { subject
   return { subject, text };
 }
 
+/**
+ * The stored site of an account's source as a notice may show it. Imports before formats/site.ts
+ * kept a password written before the address (`12/05/1990:login`, `matkhau.vn:login`) in this
+ * column, with no password kind; such a value is never mailed. What passes is what the parser
+ * takes for a site today: a URL with a scheme, or a host from a line that also had a password
+ * after the address (a password kind other than none) or from a stealer log's URL line.
+ */
+export function noticeSite(url: string | null, passwordKind: string, severity: string): string | null {
+  if (!url) return null;
+  const shape = siteShape(url);
+  if (shape === 'scheme') return url;
+  return shape === 'host' && (passwordKind !== 'none' || severity === 'stealer') ? url : null;
+}
+
 /** Accounts × sources not yet notified, for accounts still open (detected / reset requested). */
 export async function pendingNotices(store: Store): Promise<PendingNotice[]> {
   const rows = await store.db
@@ -99,7 +114,7 @@ export async function pendingNotices(store: Store): Promise<PendingNotice[]> {
     severity: r.severity,
     passwordKind: r.password_kind,
     passwordMask: r.password_mask,
-    url: r.url,
+    url: noticeSite(r.url, r.password_kind, r.severity),
   }));
 }
 

@@ -6,6 +6,7 @@ import * as m0101 from './0101_assessment_not_assessed.js';
 import * as m0200 from './0200_leaks.js';
 import * as m0201 from './0201_leaks_import.js';
 import * as m0202 from './0202_leak_source_sketches.js';
+import * as m0203 from './0203_leak_url_passwords.js';
 import * as m0300 from './0300_watch.js';
 
 /**
@@ -21,6 +22,7 @@ export const migrations: Record<string, Migration> = {
   '0200_leaks': m0200,
   '0201_leaks_import': m0201,
   '0202_leak_source_sketches': m0202,
+  '0203_leak_url_passwords': m0203,
   '0300_watch': m0300,
 };
 
