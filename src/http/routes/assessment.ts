@@ -2,7 +2,6 @@ import { z } from 'zod';
 import type { Locale } from '../../checks/types.js';
 import { VigilError } from '../../errors.js';
 import type { JobContext } from '../../jobs/queue.js';
-import { DEFAULT_PROBE_CONTEXT, type ProbeContext } from '../../probes/context.js';
 import { exportFindings, FINDINGS_CONTENT_TYPES, findingsFilename } from '../../reports/findings/index.js';
 import { CATALOGUE } from '../../services/assessment/catalogue.js';
 import { orderChecks } from '../../services/assessment/render.js';
@@ -12,22 +11,6 @@ import { defineRoutes, download } from '../route.js';
 import type { HttpServices } from '../services.js';
 
 export const ASSESSMENT_JOB = 'assessment.run';
-
-interface ProbeHolder {
-  ctx: ProbeContext;
-}
-
-/**
- * The probe context API-started runs use (resolver, extra CA, port map). Default: the system
- * resolver and no port map; `vigil demo` points it at the lab with `setAssessmentProbeContext`.
- */
-function probeHolder(services: HttpServices): ProbeHolder {
-  return services.singleton<ProbeHolder>('assessment.probe-context', () => ({ ctx: { ...DEFAULT_PROBE_CONTEXT } }));
-}
-
-export function setAssessmentProbeContext(services: HttpServices, ctx: ProbeContext): void {
-  probeHolder(services).ctx = ctx;
-}
 
 interface RunPayload {
   runId: string;
@@ -125,7 +108,8 @@ export const assessmentRoutes = defineRoutes((r) => {
     services.jobs.register<RunPayload, { runId: string; score: number; grade: string }>(
       ASSESSMENT_JOB,
       async (payload, job: JobContext) => {
-        const ctx = { ...probeHolder(services).ctx, signal: job.signal };
+        // The server's probe settings (vigil.yaml network:, or the lab in the demo), not a default.
+        const ctx = { ...services.probe, signal: job.signal };
         const { runId, run } = await runAndStoreOrganisation(services.store, services.config.config, ctx, {
           existingRunId: payload.runId,
           concurrency: payload.concurrency,

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join, normalize, sep } from 'node:path';
 import { z } from 'zod';
-import { probeContextFromConfig } from '../../config/probe-context.js';
 import { VigilError } from '../../errors.js';
 import { type CatalogEntry, MonitorCatalog, monitorAsInput } from '../../watch/catalog.js';
 import { verifyAck } from '../../watch/oncall/links.js';
@@ -27,7 +26,7 @@ export function watchRuntime(services: HttpServices, schedule = false): Promise<
     startWatch({
       store: services.store,
       config: services.config.config,
-      probe: { ...probeContextFromConfig(services.config), now: Date.now },
+      probe: { ...services.probe, now: Date.now },
       schedule,
       log: (line) => services.log.warn(line),
     }),
