@@ -137,6 +137,15 @@ export function outOfScopeHost(host: string): VigilError {
   });
 }
 
+/**
+ * For the API (monitor create/patch, assessment runs): refuse any host outside the scope by name,
+ * for every role — an admin may widen the scope only by editing vigil.yaml.
+ */
+export function assertHostsInScope(scope: NetworkScope | undefined, hosts: Iterable<string>): void {
+  if (!scope) return;
+  for (const host of hosts) if (!scope.allowsHost(host)) throw outOfScopeHost(host);
+}
+
 /** Code set on the error thrown at connect time, so probes can report the outcome `out-of-scope`. */
 export const OUT_OF_SCOPE_CODE = 'VIGIL_OUT_OF_SCOPE';
 

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { Locale } from '../../checks/types.js';
+import { declaredTargets } from '../../config/probe-context.js';
 import { VigilError } from '../../errors.js';
+import { assertHostsInScope } from '../../probes/scope.js';
 import type { JobContext } from '../../jobs/queue.js';
 import { exportFindings, FINDINGS_CONTENT_TYPES, findingsFilename } from '../../reports/findings/index.js';
 import { CATALOGUE } from '../../services/assessment/catalogue.js';
@@ -138,6 +140,8 @@ export const assessmentRoutes = defineRoutes((r) => {
           hint: 'add a `mail: { domains: [...] }` or `websites:` section to vigil.yaml and restart vigil',
         });
       }
+      // The run's targets are vigil.yaml's; refused if the server's probe scope does not cover them.
+      assertHostsInScope(services.probe.scope, declaredTargets({ mail: config.mail, websites: config.websites }));
       const repo = new AssessmentRepository(services.store);
       const organisation = config.organisation?.name ?? '';
       const runId = await repo.createRun({ kind: 'org', scope: organisation || 'organisation', organisation, actor: `user:${user.name}` });
