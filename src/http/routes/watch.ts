@@ -5,6 +5,7 @@ import { monitorHosts } from '../../config/probe-context.js';
 import { VigilError } from '../../errors.js';
 import { assertHostsInScope } from '../../probes/scope.js';
 import { type CatalogEntry, MonitorCatalog, monitorAsInput } from '../../watch/catalog.js';
+import { monitorSchema } from '../../watch/config-schema.js';
 import { verifyAck } from '../../watch/oncall/links.js';
 import { unknownNames } from '../../watch/oncall/roster.js';
 import { watchLogPdf, watchLogXlsx } from '../../watch/oncall/export.js';
@@ -39,6 +40,15 @@ export function watchRuntime(services: HttpServices, schedule = false): Promise<
 export async function startWatchForServer(services: HttpServices): Promise<() => Promise<void>> {
   const watch = await watchRuntime(services, true);
   return () => watch.stop();
+}
+
+/**
+ * The hosts a monitor body would connect to, when it is a valid monitor; an invalid one gets the
+ * catalog's own validation error first (so the scope check never hides what is wrong with it).
+ */
+function validHosts(candidate: Record<string, unknown>): string[] {
+  const parsed = monitorSchema.safeParse(candidate);
+  return parsed.success ? monitorHosts(parsed.data as unknown as Record<string, unknown>) : [];
 }
 
 const idParams = z.object({ id: z.string().min(1).max(200) });
@@ -199,7 +209,7 @@ export const watchRoutes = defineRoutes((r) => {
     response: z.object({ id: z.string() }),
     status: 201,
     handler: async ({ services, body, audit }) => {
-      assertHostsInScope(services.probe.scope, monitorHosts(body));
+      assertHostsInScope(services.probe.scope, validHosts(body));
       const entry = await new MonitorCatalog(services.store).create(body);
       await (await watchRuntime(services)).reschedule();
       await audit('watch.monitor.create', entry.id, { type: entry.config.type, name: entry.config.name });
@@ -231,8 +241,10 @@ export const watchRoutes = defineRoutes((r) => {
     body: monitorBody,
     response: monitorDetailSchema,
     handler: async ({ services, params, body, audit }) => {
-      assertHostsInScope(services.probe.scope, monitorHosts(body));
-      const outcome = await new MonitorCatalog(services.store).update(params.id, body);
+      const catalog = new MonitorCatalog(services.store);
+      const current = (await catalog.get(params.id)).config;
+      assertHostsInScope(services.probe.scope, validHosts({ ...monitorAsInput(current), ...body, id: params.id, type: current.type }));
+      const outcome = await catalog.update(params.id, body);
       const watch = await watchRuntime(services);
       if (outcome.targetChanged) await watch.service.forget(params.id);
       await watch.reschedule();
