@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { probeContextFromOptions } from '../src/cli/commands/assess.js';
+import { buildProbeContext } from '../src/config/probe-context.js';
 import { generateWorld } from '../src/lab/index.js';
 import { runAndStoreOrganisation } from '../src/services/assessment/runs.js';
 import { openStore } from '../src/store/store.js';
@@ -56,7 +56,7 @@ export default async function bench(): Promise<void> {
     mail: { domains: mailDomains.length ? mailDomains : info.domains.slice(0, domains), dkimSelectors: [], outboundIps: [] },
     websites: info.sites.slice(0, sites).map((url) => ({ url, portal: false })),
   };
-  const ctx = { ...probeContextFromOptions({ lab: labFile, store: true }), dnsTimeoutMs: 3_000, connectTimeoutMs: 8_000 };
+  const ctx = { ...buildProbeContext({ flags: { lab: labFile } }), dnsTimeoutMs: 3_000, connectTimeoutMs: 8_000 };
   const store = await openStore({ dataDir: join(dir, 'data') });
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => {

@@ -16,7 +16,7 @@ import { openStore } from '../src/store/store.js';
 import { maintainResults } from '../src/watch/rollup.js';
 import { percentile } from '../src/watch/scheduler.js';
 import { startWatch } from '../src/watch/start.js';
-import { watchProbeContext } from '../src/watch/probe-context.js';
+import { buildProbeContext } from '../src/config/probe-context.js';
 
 const SERVER = `
 const http = require('node:http');
@@ -55,7 +55,7 @@ export default async function bench(): Promise<void> {
     })),
   });
   const loadStarted = performance.now();
-  const watch = await startWatch({ store, config, probe: watchProbeContext({}) });
+  const watch = await startWatch({ store, config, probe: { ...buildProbeContext({ config: { file: undefined, baseDir: dir, config } }), now: Date.now } });
   const loadMs = performance.now() - loadStarted;
   store.sqlite?.pragma('wal_checkpoint(TRUNCATE)');
   const bytesAfterLoad = sqliteBytes(dir);

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LoadedConfig } from '../src/config/load.js';
 import { routeModules } from '../src/http/routes/index.js';
-import { setAssessmentProbeContext } from '../src/http/routes/assessment.js';
 import { type RunningServer, startServer } from '../src/http/server.js';
 import { type RunningLab, startLab } from '../src/lab/index.js';
 import { AuthService } from '../src/services/auth/auth-service.js';
@@ -63,12 +62,7 @@ beforeAll(async () => {
     port: 0,
     webRoot: false,
     modules: routeModules,
-    extraStarters: [
-      async (services) => {
-        setAssessmentProbeContext(services, lab.probeContext());
-        return async () => {};
-      },
-    ],
+    probe: lab.probeContext(),
   });
 }, 60_000);
 

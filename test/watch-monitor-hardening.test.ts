@@ -14,7 +14,7 @@ import { openTestStore, type TestStore, testDialects } from '../src/store/testin
 import { httpMonitorSchema, type SmtpMonitorConfig, smtpMonitorSchema } from '../src/watch/config-schema.js';
 import { closeHttpAgent, probeHttp, sameOrigin } from '../src/watch/monitors/http.js';
 import { probeSmtp } from '../src/watch/monitors/smtp.js';
-import { watchProbeContext } from '../src/watch/probe-context.js';
+import { buildProbeContext } from '../src/config/probe-context.js';
 
 /**
  * Monitor hardening from the security review: custom headers only to the monitor's own origin
@@ -36,7 +36,7 @@ describe('HTTP monitor redirects', () => {
   let originA: string;
   let originB: string;
   let originC: string;
-  const context = watchProbeContext();
+  const context = { ...buildProbeContext(), now: Date.now };
 
   beforeAll(async () => {
     const handler = (name: () => string) => (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => {
@@ -208,7 +208,7 @@ describe('SMTP monitor: no command injection', () => {
       ...smtpMonitorSchema.parse({ name: 'mx', type: 'smtp', host: '127.0.0.1', port, starttls: false }),
       heloName: INJECTION,
     };
-    const evidence = await probeSmtp(config, watchProbeContext());
+    const evidence = await probeSmtp(config, buildProbeContext());
     expect(evidence.error).toMatch(/CR, LF or NUL/);
     expect(received.some((line) => /MAIL FROM/i.test(line))).toBe(false);
     expect(received.some((line) => line.startsWith('EHLO'))).toBe(false);
@@ -217,7 +217,7 @@ describe('SMTP monitor: no command injection', () => {
   it('a valid heloName goes out as one EHLO line', async () => {
     received.length = 0;
     const config = smtpMonitorSchema.parse({ name: 'mx', type: 'smtp', host: '127.0.0.1', port, starttls: false, heloName: 'vigil.stttt.gov.vn' });
-    const evidence = await probeSmtp(config, watchProbeContext());
+    const evidence = await probeSmtp(config, buildProbeContext());
     expect(evidence.error).toBeUndefined();
     await expect.poll(() => received).toEqual(['EHLO vigil.stttt.gov.vn', 'QUIT']);
   });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseScopeEntry } from '../probes/scope.js';
 import { monitorsSchema, onCallWatchFields } from '../watch/config-schema.js';
 
 /**
@@ -106,6 +107,27 @@ export const networkSchema = z.strictObject({
   portMap: z.record(z.string(), z.number().int().min(1).max(65535)).default({}),
   dnsTimeoutMs: z.number().int().min(50).max(60_000).optional(),
   connectTimeoutMs: z.number().int().min(50).max(120_000).optional(),
+  /**
+   * What monitors and assessments may reach besides the hosts this file declares (mail domains,
+   * websites, monitors): domains (with their subdomains), IP addresses, CIDR ranges. Private and
+   * loopback addresses are reachable only when listed; 169.254.0.0/16 and fd00:ec2::254 (cloud
+   * metadata) only when listed by an entry inside those ranges.
+   */
+  targets: z
+    .array(
+      z
+        .string()
+        .trim()
+        .min(1)
+        .superRefine((value, issue) => {
+          try {
+            parseScopeEntry(value);
+          } catch (error) {
+            issue.addIssue({ code: 'custom', message: (error as Error).message });
+          }
+        }),
+    )
+    .optional(),
 });
 
 export const configSchema = z.strictObject({

@@ -27,6 +27,19 @@ websites:
     name: Cổng thông tin điện tử
     portal: true          # theo dõi thay đổi giao diện / watch for defacement
 
+# Mạng / network: cách vigil kết nối và phạm vi được phép / how probes connect and what they may reach
+# Giám sát và đánh giá chỉ kết nối tới tên miền thư, trang web, monitor khai báo trong tệp này
+# và các mục trong targets; địa chỉ nội bộ (10.x, 192.168.x, 127.x…) phải liệt kê rõ;
+# 169.254.0.0/16 và fd00:ec2::254 (metadata đám mây) chỉ khi liệt kê đúng dải đó.
+# Monitors and assessments reach only the mail domains, websites and monitors declared in this
+# file plus the targets below; private addresses must be listed; cloud metadata only explicitly.
+# network:
+#   resolver: 10.0.0.53:53          # DNS nội bộ / internal resolver (default: the system's)
+#   ca: [ca-noi-bo.pem]             # CA nội bộ / extra trusted root CA (PEM, relative to this file)
+#   targets:
+#     - noibo.so-demo.gov.vn.test   # tên miền và tên miền con / a domain and its subdomains
+#     - 10.20.0.0/16                # dải IP nội bộ / a private range (CIDR or one address)
+
 # Danh bạ cán bộ (CSV: họ tên, email, đơn vị, điện thoại) / staff directory CSV
 staff:
   directory: staff.csv

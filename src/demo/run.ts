@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:
 import { join, relative, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import type { LoadedConfig } from '../config/load.js';
-import { probeContextFromConfig } from '../config/probe-context.js';
+import { buildProbeContext } from '../config/probe-context.js';
 import { configSchema, type VigilConfig } from '../config/schema.js';
 import { VigilError } from '../errors.js';
 import { type RunningServer, startServer } from '../http/server.js';
@@ -145,7 +145,8 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
 
   const summary: Record<string, unknown> = {};
   options.log('• Đánh giá thư điện tử và cổng thông tin / assessing mail domains and portals…');
-  const ctx = probeContextFromConfig(loaded);
+  // The lab's network for everything the demo runs: this assessment, API-started runs, the watch.
+  const ctx = buildProbeContext({ config: loaded, lab });
   const assessment = await runDemoAssessment(store, config, ctx);
   const failed = assessment.run.targets.reduce((n, t) => n + t.checks.filter((c) => c.status === 'fail').length, 0);
   summary.assessment = { runId: assessment.runId, targets: assessment.run.targets.length, grade: assessment.run.grade, failedChecks: failed };
@@ -160,6 +161,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   const server = await startServer({
     store,
     config: loaded,
+    probe: ctx,
     host: options.host,
     port: options.port,
     extraStarters: serveStarters.map((starter) => starter.start),

@@ -8,9 +8,11 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { LoadedConfig } from '../config/load.js';
+import { buildProbeContext } from '../config/probe-context.js';
 import { isVigilError, VigilError } from '../errors.js';
 import { InProcessJobQueue } from '../jobs/in-process.js';
 import type { JobQueue } from '../jobs/queue.js';
+import type { ProbeContext } from '../probes/context.js';
 import { type AuthOptions, AuthService } from '../services/auth/auth-service.js';
 import { dummyPasswordHash } from '../services/auth/passwords.js';
 import type { Store } from '../store/store.js';
@@ -55,6 +57,8 @@ export type ServerStarter = (services: HttpServices) => Promise<() => Promise<vo
 export interface ServerOptions {
   store: Store;
   config: LoadedConfig;
+  /** Probe settings for assessment runs and the watch; default: built from `config` (its network: section). */
+  probe?: ProbeContext;
   /** Default 127.0.0.1. */
   host?: string;
   /** Default 8080; 0 picks a free port. */
@@ -262,6 +266,7 @@ export async function buildApp(
   const services = createServices({
     store: options.store,
     config: options.config,
+    probe: options.probe ?? buildProbeContext({ config: options.config }),
     jobs: options.jobs ?? new InProcessJobQueue(options.store),
     dataDir: options.store.dataDir,
     auth: new AuthService(options.store, options.auth),

@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { LoadedConfig } from '../config/load.js';
 import type { JobQueue } from '../jobs/queue.js';
+import type { ProbeContext } from '../probes/context.js';
 import type { AuthService } from '../services/auth/auth-service.js';
 import type { Store } from '../store/store.js';
 import type { RouteDefinition } from './route.js';
@@ -12,6 +13,12 @@ import type { RouteDefinition } from './route.js';
 export interface HttpServices {
   store: Store;
   config: LoadedConfig;
+  /**
+   * How probes reach the network for this server (resolver, CA, port map, scope): built once by
+   * `buildProbeContext` (src/config/probe-context.ts) — from vigil.yaml for `vigil serve`, with the
+   * lab for `vigil demo`. API-started assessment runs and the watch use it.
+   */
+  probe: ProbeContext;
   jobs: JobQueue;
   /** The data folder (exports, imported files, caches live below it). */
   dataDir: string;

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { VigilConfig } from '../config/schema.js';
 import { VigilError } from '../errors.js';
-import { DEFAULT_PROBE_CONTEXT, type ProbeContext } from '../probes/context.js';
+import { buildProbeContext } from '../config/probe-context.js';
+import type { ProbeContext } from '../probes/context.js';
 import { type CertVariant, createLabCa, type IssuedCert, type KeyKind } from './ca.js';
 import { startDnsServer } from './dns/server.js';
 import type { DnsRecord } from './dns/types.js';
@@ -244,15 +245,8 @@ export async function startLab(options: StartLabOptions = {}): Promise<RunningLa
     sites,
     hosts,
     world,
-    probeContext: () => ({
-      ...DEFAULT_PROBE_CONTEXT,
-      resolver: { ...resolver },
-      dnsTimeoutMs: 1_000,
-      dnsRetries: 1,
-      extraCaPem: [caPem],
-      portMap: { ...portMap },
-      connectTimeoutMs: 3_000,
-    }),
+    // The one probe-settings builder, with the lab as the network (loopback in scope while it runs).
+    probeContext: () => buildProbeContext({ lab: { resolver, caPem, portMap, domains: zoneNames.filter((z) => !z.endsWith('.arpa')) } }),
     organisationConfig: () => buildOrganisationConfig(world, { staffFile, portMap, sites: labSites }),
     control: {
       deface: (target) => {

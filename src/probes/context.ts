@@ -1,3 +1,5 @@
+import type { NetworkScope } from './scope.js';
+
 /**
  * Options shared by every probe (the only code that touches the network). A probe never reads
  * configuration or the store: it receives this context and returns evidence.
@@ -19,6 +21,12 @@ export interface ProbeContext {
   portMap: Record<string, number>;
   /** TCP connect and per-step I/O timeout. */
   connectTimeoutMs: number;
+  /**
+   * What probes may connect to (vigil.yaml `network.targets` + declared targets): every connector
+   * checks the resolved address against it right before connecting. Undefined = no limit (only
+   * code that never takes targets from users builds a context without the builder).
+   */
+  scope?: NetworkScope | undefined;
   /** Abort everything in flight (run deadline, Ctrl-C). */
   signal?: AbortSignal | undefined;
 }

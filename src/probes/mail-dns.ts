@@ -15,6 +15,7 @@ import { isDmarcRecord, parseDmarc, reportDestinationDomain } from '../checks/ma
 import { checkHost, type SpfEvaluation } from '../checks/mail/auth/spf/check-host.js';
 import { isSpfRecord } from '../checks/mail/auth/spf/parse.js';
 import { mappedEndpoint, type ProbeContext } from './context.js';
+import { assertAddressInScope } from './scope.js';
 import { DnsClient } from './dns/client.js';
 import type { AxfrResult, DnsOutcome, DnsResult } from './dns/types.js';
 
@@ -364,6 +365,9 @@ async function collectAxfr(dns: DnsClient, ctx: ProbeContext, zone: string, name
           durationMs: 0,
         };
       }
+      if (ctx.scope && !ctx.scope.allowsAddress(address)) {
+        return { ns, zone, server: ns, outcome: 'error' as const, recordCount: 0, sampleNames: [], reason: `out-of-scope: ${ns} → ${address}`, durationMs: 0 };
+      }
       const endpoint = mappedEndpoint(ctx, address, 53);
       return { ns, ...(await dns.axfr(zone, endpoint)) };
     }),
@@ -398,6 +402,11 @@ async function fetchMtaStsPolicy(dns: DnsClient, ctx: ProbeContext, domain: stri
   const aaaa = a.records.length ? undefined : await dns.query(host, 'AAAA');
   const address = String((a.records[0] ?? aaaa?.records[0])?.data ?? '');
   if (!address) return { url, fetched: false, error: `${host} has no address (${a.outcome})` };
+  try {
+    assertAddressInScope(ctx.scope, address, host);
+  } catch (error) {
+    return { url, fetched: false, error: (error as Error).message };
+  }
   const endpoint = mappedEndpoint(ctx, address, 443);
   const ca = [...rootCertificates, ...ctx.extraCaPem];
   const agent = new Agent({

@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import type { Locale } from '../../checks/types.js';
 import { VigilError } from '../../errors.js';
-import { DEFAULT_PROBE_CONTEXT, type ProbeContext, parseHostPort } from '../../probes/context.js';
+import type { LoadedConfig } from '../../config/load.js';
+import type { ProbeContext } from '../../probes/context.js';
 import type { AssessmentRepository } from '../../services/assessment/repository.js';
 import type { assessOrganisation } from '../../services/assessment/service.js';
 import type { CliContext, RegisterCommand } from '../context.js';
@@ -23,7 +23,7 @@ interface ProbeOptions {
 function addProbeOptions(command: Command): Command {
   return command
     .option('--resolver <host:port>', 'DNS resolver to query (default: the system resolver)')
-    .option('--dns-timeout <ms>', 'per-query DNS timeout in milliseconds', '3000')
+    .option('--dns-timeout <ms>', 'per-query DNS timeout in milliseconds (default: the config’s network.dnsTimeoutMs, else 3000)')
     .option('--ca <file>', 'extra trusted root certificate (PEM), e.g. the lab CA; repeatable', (value: string, previous: string[] = []) => [
       ...previous,
       value,
@@ -43,70 +43,17 @@ function positiveInt(value: string | undefined, name: string, fallback: number, 
   return n;
 }
 
-function readJsonArg(value: string, what: string): unknown {
-  const text = value.trim().startsWith('{') ? value : readText(value, what);
-  try {
-    return JSON.parse(
-      text
-        .trim()
-        .split('\n')
-        .find((line) => line.trim().startsWith('{')) ?? text,
-    );
-  } catch (error) {
-    throw new VigilError('assess.bad-json', `${what} is not valid JSON: ${(error as Error).message}`, {
-      hint: `give a file or inline JSON, e.g. '{"127.0.10.25:25": 30025}'`,
-    });
-  }
-}
-
-function readText(file: string, what: string): string {
-  try {
-    return readFileSync(resolve(file), 'utf8');
-  } catch (error) {
-    throw new VigilError('assess.unreadable', `cannot read ${what} ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
-      hint: 'check the path',
-    });
-  }
-}
-
-function asPortMap(value: unknown, what: string): Record<string, number> {
-  if (!value || typeof value !== 'object' || Array.isArray(value))
-    throw new VigilError('assess.bad-port-map', `${what} must be a JSON object {"IP:PORT": realPort}`);
-  const map: Record<string, number> = {};
-  for (const [key, port] of Object.entries(value)) {
-    if (!Number.isInteger(port) || (port as number) < 1 || (port as number) > 65535) {
-      throw new VigilError('assess.bad-port-map', `${what}: "${key}" maps to ${JSON.stringify(port)}, not a port number`);
-    }
-    map[key] = port as number;
-  }
-  return map;
-}
-
-/** The probe context from the command line: --lab first, then the explicit options on top. */
-export function probeContextFromOptions(options: ProbeOptions): ProbeContext {
-  const ctx: ProbeContext = { ...DEFAULT_PROBE_CONTEXT, extraCaPem: [], portMap: {} };
-  if (options.lab) {
-    const lab = readJsonArg(options.lab, '--lab') as Record<string, unknown>;
-    const resolver = lab.resolver;
-    if (typeof resolver === 'string') ctx.resolver = parseHostPort(resolver, 53);
-    else if (resolver && typeof resolver === 'object')
-      ctx.resolver = { host: String((resolver as { host: unknown }).host), port: Number((resolver as { port: unknown }).port) };
-    const caFile = lab.caFile ?? lab.ca;
-    if (typeof caFile === 'string') ctx.extraCaPem.push(readText(caFile, 'the lab CA'));
-    if (typeof lab.caPem === 'string' && !caFile) ctx.extraCaPem.push(lab.caPem);
-    if (lab.portMap) ctx.portMap = asPortMap(lab.portMap, '--lab portMap');
-  }
-  if (options.resolver) {
-    const parsed = parseHostPort(options.resolver, 53);
-    if (!parsed.host || !Number.isInteger(parsed.port) || parsed.port < 1 || parsed.port > 65535) {
-      throw new VigilError('assess.bad-resolver', `--resolver must be HOST:PORT, got "${options.resolver}"`);
-    }
-    ctx.resolver = parsed;
-  }
-  ctx.dnsTimeoutMs = positiveInt(options.dnsTimeout, '--dns-timeout', ctx.dnsTimeoutMs, 120_000);
-  for (const file of options.ca ?? []) ctx.extraCaPem.push(readText(file, 'CA file'));
-  if (options.portMap) ctx.portMap = { ...ctx.portMap, ...asPortMap(readJsonArg(options.portMap, '--port-map'), '--port-map') };
-  return ctx;
+/**
+ * The probe settings of an assess command: vigil.yaml's `network:` section (when there is a
+ * vigil.yaml), then --lab, then the explicit flags — through the one builder.
+ */
+async function probeContext(loaded: LoadedConfig | undefined, options: ProbeOptions): Promise<ProbeContext> {
+  const { buildProbeContext } = await import('../../config/probe-context.js');
+  return buildProbeContext({
+    config: loaded,
+    area: 'assess',
+    flags: { resolver: options.resolver, dnsTimeout: options.dnsTimeout, ca: options.ca, portMap: options.portMap, lab: options.lab },
+  });
 }
 
 async function maybeStore(
@@ -139,8 +86,8 @@ export const register: RegisterCommand = (program, ctx) => {
       .argument('<domain>', 'mail domain, e.g. example.gov.vn')
       .description('assess one mail domain: SPF, DMARC, DKIM, MX, STARTTLS, TLS, DANE, MTA-STS, TLS-RPT…'),
   ).action(async (domain: string, options: ProbeOptions, command: Command) => {
-    const probe = probeContextFromOptions(options);
     const loaded = await ctx.config(command).catch(() => undefined);
+    const probe = await probeContext(loaded, options);
     const { assessMail } = await services();
     const target = await assessMail(domain.trim().toLowerCase().replace(/\.$/, ''), probe, {
       dkimSelectors: loaded?.config.mail?.dkimSelectors ?? [],
@@ -163,7 +110,6 @@ export const register: RegisterCommand = (program, ctx) => {
       .argument('<url>', 'site URL, e.g. https://example.gov.vn/')
       .description('assess one website: HTTPS, HSTS, TLS, security headers, cookies, exposed files…'),
   ).action(async (url: string, options: ProbeOptions, command: Command) => {
-    const probe = probeContextFromOptions(options);
     let normalised: string;
     try {
       normalised = new URL(/^https?:\/\//i.test(url) ? url : `https://${url}`).toString();
@@ -171,6 +117,7 @@ export const register: RegisterCommand = (program, ctx) => {
       throw new VigilError('assess.bad-url', `"${url}" is not a URL`, { hint: 'e.g. https://example.gov.vn/' });
     }
     const loaded = await ctx.config(command).catch(() => undefined);
+    const probe = await probeContext(loaded, options);
     const { assessWeb } = await services();
     const target = await assessWeb(normalised, probe, { timeoutMs: positiveInt(options.timeout, '--timeout', 120, 3600) * 1000 });
     const runId = await maybeStore(ctx, command, options, (repo) => repo.saveTargetRun(target, { organisation: loaded?.config.organisation?.name ?? '' }));
@@ -186,8 +133,8 @@ export const register: RegisterCommand = (program, ctx) => {
   addProbeOptions(assess.command('org').description('assess every mail domain and website in vigil.yaml'))
     .option('--deadline <seconds>', 'time limit for the whole run; targets not done by then report error', '1800')
     .action(async (options: ProbeOptions & { deadline?: string }, command: Command) => {
-      const probe = probeContextFromOptions(options);
       const loaded = await ctx.config(command);
+      const probe = await probeContext(loaded, options);
       if (!loaded.config.mail?.domains?.length && !loaded.config.websites?.length) (await import('../../config/load.js')).requireSection(loaded, 'mail');
       const concurrency = positiveInt(options.concurrency, '--concurrency', 8, 256);
       const targetTimeoutMs = positiveInt(options.timeout, '--timeout', 120, 3600) * 1000;

@@ -62,14 +62,26 @@ export const register: RegisterCommand = (program, ctx) => {
       }
       // Loaded here, not at the top: the server pulls in every capability, and other commands
       // (user, token, …) should not pay for that at start.
-      const [{ startServer }, { serveStarters }, { AuthService }] = await Promise.all([
+      const [{ startServer }, { serveStarters }, { AuthService }, { buildProbeContext }] = await Promise.all([
         import('../../http/server.js'),
         import('../../http/starters.js'),
         import('../../services/auth/auth-service.js'),
+        import('../../config/probe-context.js'),
       ]);
       const [store, config] = await Promise.all([ctx.store(command), ctx.config(command)]);
+      // Built once from vigil.yaml (network: section and scope): API-started runs and the watch share it.
+      const probe = buildProbeContext({ config });
       const starters = serveStarters.filter((starter) => options.watch || starter.name !== 'watch').map((starter) => starter.start);
-      const server = await startServer({ store, config, host: options.host, port, extraStarters: starters, trustProxy, logger: true });
+      const server = await startServer({
+        store,
+        config,
+        probe,
+        host: options.host,
+        port,
+        extraStarters: starters,
+        trustProxy,
+        logger: true,
+      });
       const users = await new AuthService(store).users.count();
       ctx.print(
         command,

@@ -30,24 +30,15 @@ export const register: RegisterCommand = (program, ctx) => {
       const monitors = loaded.config.monitors ?? [];
       const store = await ctx.store(command);
       // Loaded only when run (like the watch engine below), so other commands start fast.
-      const [{ watchProbeContext }, { probeContextFromConfig }] = await Promise.all([
-        import('../../watch/probe-context.js'),
-        import('../../config/probe-context.js'),
-      ]);
-      // The config's network section (resolver, CA, port map) first; flags override it.
-      const fromFlags = watchProbeContext({
-        ...(options.resolver ? { resolver: options.resolver } : {}),
-        ...(options.ca ? { ca: options.ca } : {}),
-        ...(options.portMap ? { portMap: options.portMap } : {}),
-      });
-      const fromConfig = probeContextFromConfig(loaded);
+      const { buildProbeContext } = await import('../../config/probe-context.js');
+      // The config's network section (resolver, CA, port map, scope) first; flags override it.
       const probe = {
-        ...fromFlags,
-        ...(options.resolver ? {} : { resolver: fromConfig.resolver }),
-        extraCaPem: [...fromConfig.extraCaPem, ...fromFlags.extraCaPem],
-        portMap: { ...fromConfig.portMap, ...fromFlags.portMap },
-        dnsTimeoutMs: dnsTimeoutOption(options.dnsTimeout) ?? fromConfig.dnsTimeoutMs,
-        connectTimeoutMs: fromConfig.connectTimeoutMs,
+        ...buildProbeContext({
+          config: loaded,
+          area: 'watch',
+          flags: { resolver: options.resolver, ca: options.ca, portMap: options.portMap, dnsTimeout: options.dnsTimeout },
+        }),
+        now: Date.now,
       };
       if (options.once) {
         if (monitors.length === 0) {
@@ -89,15 +80,6 @@ export const register: RegisterCommand = (program, ctx) => {
       await running.stop();
     });
 };
-
-function dnsTimeoutOption(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const ms = Number(value);
-  if (!Number.isInteger(ms) || ms < 50 || ms > 60_000) {
-    throw new VigilError('watch.bad-option', `--dns-timeout must be a whole number of milliseconds from 50 to 60000, got "${value}"`);
-  }
-  return ms;
-}
 
 export function isFailure(report: CheckReport): boolean {
   return report.status === 'down' || report.defacement?.level === 'defacement' || report.defacement?.level === 'warning';

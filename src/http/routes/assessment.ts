@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import type { Locale } from '../../checks/types.js';
+import { declaredTargets } from '../../config/probe-context.js';
 import { VigilError } from '../../errors.js';
+import { assertHostsInScope } from '../../probes/scope.js';
 import type { JobContext } from '../../jobs/queue.js';
-import { DEFAULT_PROBE_CONTEXT, type ProbeContext } from '../../probes/context.js';
 import { exportFindings, FINDINGS_CONTENT_TYPES, findingsFilename } from '../../reports/findings/index.js';
 import { CATALOGUE } from '../../services/assessment/catalogue.js';
 import { orderChecks } from '../../services/assessment/render.js';
@@ -12,22 +13,6 @@ import { defineRoutes, download } from '../route.js';
 import type { HttpServices } from '../services.js';
 
 export const ASSESSMENT_JOB = 'assessment.run';
-
-interface ProbeHolder {
-  ctx: ProbeContext;
-}
-
-/**
- * The probe context API-started runs use (resolver, extra CA, port map). Default: the system
- * resolver and no port map; `vigil demo` points it at the lab with `setAssessmentProbeContext`.
- */
-function probeHolder(services: HttpServices): ProbeHolder {
-  return services.singleton<ProbeHolder>('assessment.probe-context', () => ({ ctx: { ...DEFAULT_PROBE_CONTEXT } }));
-}
-
-export function setAssessmentProbeContext(services: HttpServices, ctx: ProbeContext): void {
-  probeHolder(services).ctx = ctx;
-}
 
 interface RunPayload {
   runId: string;
@@ -130,7 +115,8 @@ export const assessmentRoutes = defineRoutes((r) => {
     services.jobs.register<RunPayload, { runId: string; score: number | null; grade: string | null; notAssessed: number }>(
       ASSESSMENT_JOB,
       async (payload, job: JobContext) => {
-        const ctx = { ...probeHolder(services).ctx, signal: job.signal };
+        // The server's probe settings (vigil.yaml network:, or the lab in the demo), not a default.
+        const ctx = { ...services.probe, signal: job.signal };
         const { runId, run } = await runAndStoreOrganisation(services.store, services.config.config, ctx, {
           existingRunId: payload.runId,
           concurrency: payload.concurrency,
@@ -159,6 +145,8 @@ export const assessmentRoutes = defineRoutes((r) => {
           hint: 'add a `mail: { domains: [...] }` or `websites:` section to vigil.yaml and restart vigil',
         });
       }
+      // The run's targets are vigil.yaml's; refused if the server's probe scope does not cover them.
+      assertHostsInScope(services.probe.scope, declaredTargets({ mail: config.mail, websites: config.websites }));
       const repo = new AssessmentRepository(services.store);
       const organisation = config.organisation?.name ?? '';
       const runId = await repo.createRun({ kind: 'org', scope: organisation || 'organisation', organisation, actor: `user:${user.name}` });

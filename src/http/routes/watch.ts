@@ -1,9 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { join, normalize, sep } from 'node:path';
 import { z } from 'zod';
-import { probeContextFromConfig } from '../../config/probe-context.js';
+import { monitorHosts } from '../../config/probe-context.js';
 import { VigilError } from '../../errors.js';
+import { assertHostsInScope } from '../../probes/scope.js';
 import { type CatalogEntry, MonitorCatalog, monitorAsInput } from '../../watch/catalog.js';
+import { monitorSchema } from '../../watch/config-schema.js';
 import { verifyAck } from '../../watch/oncall/links.js';
 import { unknownNames } from '../../watch/oncall/roster.js';
 import { watchLogPdf, watchLogXlsx } from '../../watch/oncall/export.js';
@@ -29,7 +31,7 @@ export function watchRuntime(services: HttpServices, schedule = false): Promise<
     startWatch({
       store: services.store,
       config: services.config.config,
-      probe: { ...probeContextFromConfig(services.config), now: Date.now },
+      probe: { ...services.probe, now: Date.now },
       schedule,
       log: (line) => services.log.warn(line),
     }),
@@ -40,6 +42,15 @@ export function watchRuntime(services: HttpServices, schedule = false): Promise<
 export async function startWatchForServer(services: HttpServices): Promise<() => Promise<void>> {
   const watch = await watchRuntime(services, true);
   return () => watch.stop();
+}
+
+/**
+ * The hosts a monitor body would connect to, when it is a valid monitor; an invalid one gets the
+ * catalog's own validation error first (so the scope check never hides what is wrong with it).
+ */
+function validHosts(candidate: Record<string, unknown>): string[] {
+  const parsed = monitorSchema.safeParse(candidate);
+  return parsed.success ? monitorHosts(parsed.data as unknown as Record<string, unknown>) : [];
 }
 
 const idParams = z.object({ id: z.string().min(1).max(200) });
@@ -220,12 +231,14 @@ export const watchRoutes = defineRoutes((r) => {
     role: 'analyst',
     summary: 'Add a monitor (same fields as vigil.yaml monitors)',
     description:
-      'The body is one monitor as written in vigil.yaml (`type` picks the fields: http, tcp, dns, tls, smtp, heartbeat; see docs/watch.md). 400 `watch.monitor-invalid` lists the bad fields; 409 `watch.monitor-exists`.',
+      'The body is one monitor as written in vigil.yaml (`type` picks the fields: http, tcp, dns, tls, smtp, heartbeat; see docs/watch.md). 400 `watch.monitor-invalid` lists the bad fields; 409 `watch.monitor-exists`; ' +
+      '403 `network.out-of-scope` when its host is outside network.targets (for every role).',
     tags: ['watch'],
     body: monitorBody,
     response: z.object({ id: z.string() }),
     status: 201,
     handler: async ({ services, body, audit }) => {
+      assertHostsInScope(services.probe.scope, validHosts(body));
       const entry = await new MonitorCatalog(services.store).create(body);
       await (await watchRuntime(services)).reschedule();
       await audit('watch.monitor.create', entry.id, { type: entry.config.type, name: entry.config.name });
@@ -252,13 +265,16 @@ export const watchRoutes = defineRoutes((r) => {
       'Any subset of the create fields, e.g. `{"interval": "30s", "keyword": "Cổng thông tin"}`; validated with the same schema as create (per field, then the merged monitor). ' +
       'A new interval reschedules the monitor; a new target (url, host, port, recordType…) starts its state and defacement baseline afresh. ' +
       '400 `watch.monitor-invalid`, 400 `watch.monitor-type-change` (delete and add instead), 400 `watch.monitor-id-change`, 404 `watch.no-monitor`, ' +
-      '409 `watch.monitor-from-config` (monitors of vigil.yaml are read-only here: edit the file).',
+      '409 `watch.monitor-from-config` (monitors of vigil.yaml are read-only here: edit the file), 403 `network.out-of-scope` (a new host outside network.targets).',
     tags: ['watch'],
     params: idParams,
     body: monitorBody,
     response: monitorDetailSchema,
     handler: async ({ services, params, body, audit, user }) => {
-      const outcome = await new MonitorCatalog(services.store).update(params.id, body);
+      const catalog = new MonitorCatalog(services.store);
+      const current = (await catalog.get(params.id)).config;
+      assertHostsInScope(services.probe.scope, validHosts({ ...monitorAsInput(current), ...body, id: params.id, type: current.type }));
+      const outcome = await catalog.update(params.id, body);
       const watch = await watchRuntime(services);
       if (outcome.targetChanged) await watch.service.forget(params.id);
       await watch.reschedule();

@@ -14,6 +14,7 @@ import type { Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate, constants as zlibConstants } from 'node:zlib';
 import { Agent, buildConnector, request } from 'undici';
 import { mappedEndpoint, type ProbeContext } from '../context.js';
+import { assertAddressInScope, OUT_OF_SCOPE_CODE } from '../scope.js';
 import { DnsClient } from '../dns/index.js';
 import type { HttpExchange, HttpTlsFacts, ProbeFailure } from './types.js';
 
@@ -107,6 +108,13 @@ export class HttpClient {
         const key = `${hostname}:${port}`;
         this.address(hostname).then(
           (address) => {
+            // Checked on the address about to be dialled, for every hop (redirects included).
+            try {
+              assertAddressInScope(this.ctx.scope, address, hostname);
+            } catch (error) {
+              callback(error as Error, null);
+              return;
+            }
             const byName = this.ctx.portMap[`${hostname}:${port}`];
             const mapped = byName !== undefined ? { host: address, port: byName } : mappedEndpoint(this.ctx, address, port);
             this.connectedTo.set(key, address.includes(':') ? `[${address}]:${mapped.port}` : `${address}:${mapped.port}`);
@@ -305,6 +313,7 @@ function classifyFailure(error: unknown, signal: AbortSignal, total: AbortSignal
   }
   const code = err?.code ?? err?.cause?.code ?? '';
   if (code === 'VIGIL_DNS') return { code: 'dns', message };
+  if (code === OUT_OF_SCOPE_CODE) return { code: 'out-of-scope', message };
   if (code === 'UND_ERR_HEADERS_TIMEOUT') return { code: 'timeout-headers', message: 'no response headers in time' };
   if (code === 'UND_ERR_BODY_TIMEOUT') return { code: 'timeout-body', message: 'the body stalled' };
   if (code === 'UND_ERR_CONNECT_TIMEOUT') return { code: 'connect', message: 'connection timed out' };

@@ -19,6 +19,8 @@ export interface ProbeFailure {
     | 'too-many-redirects'
     | 'budget'
     | 'protocol'
+    /** The address is outside vigil.yaml's network scope: not connected. */
+    | 'out-of-scope'
     | 'other';
   message: string;
 }

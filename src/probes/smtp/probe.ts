@@ -6,6 +6,7 @@
  */
 import type { Socket } from 'node:net';
 import { mappedEndpoint, type ProbeContext } from '../context.js';
+import { assertAddressInScope } from '../scope.js';
 import { LineReader, readSmtpReply, type SmtpReply, writeLine } from '../tls/line-reader.js';
 import { mapLimited } from '../tls/limit.js';
 import { probeTls } from '../tls/probe.js';
@@ -77,6 +78,7 @@ export async function smtpSession(mxHost: string, address: string, ctx: ProbeCon
   const endpoint = mappedEndpoint(ctx, address, 25);
   const sockets: Socket[] = [];
   const open = async () => {
+    assertAddressInScope(ctx.scope, address, mxHost);
     const socket = await connectTcp(endpoint.host, endpoint.port, timeoutMs, ctx.signal);
     sockets.push(socket);
     const reader = new LineReader(socket);
@@ -158,6 +160,12 @@ export async function probeService(mxHost: string, address: string, service: Mai
   const evidence: ServicePortEvidence = { service, port, present: false };
   const implicit = service === 'submissions' || service === 'imaps' || service === 'pop3s';
   let socket: Socket | undefined;
+  try {
+    assertAddressInScope(ctx.scope, address, mxHost);
+  } catch (error) {
+    evidence.error = errorText(error);
+    return evidence;
+  }
   try {
     socket = await connectTcp(endpoint.host, endpoint.port, timeoutMs, ctx.signal);
   } catch (error) {

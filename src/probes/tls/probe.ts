@@ -8,6 +8,7 @@ import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { createSecureContext, rootCertificates, type SecureContext, type SecureVersion } from 'node:tls';
 import { mappedEndpoint, type ProbeContext } from '../context.js';
+import { assertAddressInScope } from '../scope.js';
 import { certificateEvidence } from './certificate.js';
 import { type CipherMeta, cipherMeta, offerableSuites, toCipherSuite } from './ciphers.js';
 import { type AttemptOutcome, attemptHandshake } from './handshake.js';
@@ -136,6 +137,7 @@ export async function probeTls(host: string, port: number, ctx: ProbeContext, op
 
   try {
     address = await resolveOnce(target.host, ctx.connectTimeoutMs);
+    assertAddressInScope(ctx.scope, address, host);
     evidence.connectedTo = { host: address, port: target.port };
   } catch (error) {
     evidence.error = (error as Error).message;

@@ -1,5 +1,6 @@
 import type { ProbeContext } from '../../probes/context.js';
 import { parseHostPort } from '../../probes/context.js';
+import { assertAddressInScope } from '../../probes/scope.js';
 import type { DnsMonitorConfig } from '../config-schema.js';
 import { errorText, resolverFor } from './net.js';
 
@@ -14,8 +15,11 @@ export interface DnsEvidence {
 
 export async function probeDns(config: DnsMonitorConfig, context: ProbeContext): Promise<DnsEvidence> {
   const started = performance.now();
-  const resolver = resolverFor(context, config.resolver ? parseHostPort(config.resolver, 53) : undefined);
+  const server = config.resolver ? parseHostPort(config.resolver, 53) : undefined;
+  const resolver = resolverFor(context, server);
   try {
+    // A server the monitor names is a target (the configured network.resolver is not).
+    if (server) assertAddressInScope(context.scope, server.host);
     const values = await query(resolver, config.host, config.recordType);
     return { values: normaliseValues(values), responseMs: Math.round(performance.now() - started) };
   } catch (error) {

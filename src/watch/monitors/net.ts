@@ -2,6 +2,7 @@ import { Resolver } from 'node:dns/promises';
 import { isIP, Socket } from 'node:net';
 import { rootCertificates } from 'node:tls';
 import { mappedEndpoint, type ProbeContext } from '../../probes/context.js';
+import { assertAddressInScope } from '../../probes/scope.js';
 
 /**
  * Name resolution and connection targets shared by the watch's probes. With `--resolver` every
@@ -48,6 +49,8 @@ export async function resolveAddress(context: ProbeContext, host: string): Promi
 
 export async function connectTarget(context: ProbeContext, host: string, port: number): Promise<{ address: string; port: number }> {
   const address = await resolveAddress(context, host);
+  // Every watch connection (tcp, tls, smtp, http and its redirects) passes here, with the address.
+  assertAddressInScope(context.scope, address, host);
   const mapped = mappedEndpoint(context, address, port);
   return { address, port: mapped.port };
 }
