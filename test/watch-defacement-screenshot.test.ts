@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumSandbox, MAX_ASSET_BYTES, MAX_TOTAL_ASSET_BYTES, Screenshotter } from '../src/watch/defacement/screenshot.js';
 import { closeHttpAgent, fetchPageAsset } from '../src/watch/monitors/http.js';
-import { buildProbeContext } from '../src/config/probe-context.js';
+import { DEFAULT_PROBE_CONTEXT } from '../src/probes/context.js';
 
 /**
  * Defacement screenshots in real Chromium (/usr/bin/chromium): assets only from the page's own
@@ -14,7 +14,7 @@ const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47]);
 const CHUNK = Math.floor(1.9 * 1024 * 1024);
 
 describe('defacement screenshots', () => {
-  const context = { ...buildProbeContext(), now: Date.now };
+  const context = { ...DEFAULT_PROBE_CONTEXT, now: Date.now };
   const otherRequests: string[] = [];
   const siteRequests: string[] = [];
   let other: Server;

@@ -14,7 +14,7 @@ import { openTestStore, type TestStore, testDialects } from '../src/store/testin
 import { httpMonitorSchema, type SmtpMonitorConfig, smtpMonitorSchema } from '../src/watch/config-schema.js';
 import { closeHttpAgent, probeHttp, sameOrigin } from '../src/watch/monitors/http.js';
 import { probeSmtp } from '../src/watch/monitors/smtp.js';
-import { buildProbeContext } from '../src/config/probe-context.js';
+import { DEFAULT_PROBE_CONTEXT } from '../src/probes/context.js';
 
 /**
  * Monitor hardening from the security review: custom headers only to the monitor's own origin
@@ -36,7 +36,7 @@ describe('HTTP monitor redirects', () => {
   let originA: string;
   let originB: string;
   let originC: string;
-  const context = { ...buildProbeContext(), now: Date.now };
+  const context = { ...DEFAULT_PROBE_CONTEXT, now: Date.now };
 
   beforeAll(async () => {
     const handler = (name: () => string) => (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => {
@@ -208,7 +208,7 @@ describe('SMTP monitor: no command injection', () => {
       ...smtpMonitorSchema.parse({ name: 'mx', type: 'smtp', host: '127.0.0.1', port, starttls: false }),
       heloName: INJECTION,
     };
-    const evidence = await probeSmtp(config, buildProbeContext());
+    const evidence = await probeSmtp(config, DEFAULT_PROBE_CONTEXT);
     expect(evidence.error).toMatch(/CR, LF or NUL/);
     expect(received.some((line) => /MAIL FROM/i.test(line))).toBe(false);
     expect(received.some((line) => line.startsWith('EHLO'))).toBe(false);
@@ -217,7 +217,7 @@ describe('SMTP monitor: no command injection', () => {
   it('a valid heloName goes out as one EHLO line', async () => {
     received.length = 0;
     const config = smtpMonitorSchema.parse({ name: 'mx', type: 'smtp', host: '127.0.0.1', port, starttls: false, heloName: 'vigil.stttt.gov.vn' });
-    const evidence = await probeSmtp(config, buildProbeContext());
+    const evidence = await probeSmtp(config, DEFAULT_PROBE_CONTEXT);
     expect(evidence.error).toBeUndefined();
     await expect.poll(() => received).toEqual(['EHLO vigil.stttt.gov.vn', 'QUIT']);
   });
@@ -241,7 +241,8 @@ describe.each(testDialects())('monitor validation through the API on %s', (diale
     const auth = new AuthService(t.store);
     await auth.users.create({ name: 'analyst', role: 'analyst', password: PASSWORD }, 'test');
     token = (await auth.tokens.create({ name: 'script', user: 'analyst' }, 'test')).token;
-    const config: LoadedConfig = { file: undefined, baseDir: process.cwd(), config: configSchema.parse({}) };
+    // The monitors these tests create point at loopback: the scope must list it.
+    const config: LoadedConfig = { file: undefined, baseDir: process.cwd(), config: configSchema.parse({ network: { targets: ['127.0.0.0/8'] } }) };
     server = await startServer({
       store: t.store,
       config,
