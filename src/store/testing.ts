@@ -33,6 +33,15 @@ export function postgresSkipReason(): string | undefined {
   return 'VIGIL_TEST_DATABASE_URL is not set: PostgreSQL tests do not run here (CI runs them)';
 }
 
+/**
+ * The dialect a server-level suite (API, dashboard: one store and one server per file) runs on in
+ * this vitest project: vitest.config.ts runs those files once more in its "postgres" project,
+ * which sets VIGIL_TEST_DIALECT=postgres.
+ */
+export function suiteDialect(): 'sqlite' | 'postgres' {
+  return process.env.VIGIL_TEST_DIALECT === 'postgres' ? 'postgres' : 'sqlite';
+}
+
 export async function openTestStore(dialect: 'sqlite' | 'postgres'): Promise<TestStore> {
   if (dialect === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'vigil-store-'));
