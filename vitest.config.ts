@@ -10,6 +10,7 @@ import { defineConfig } from 'vitest/config';
  */
 const POSTGRES_SUITES = [
   'test/api-auth.test.ts',
+  'test/api-cli.test.ts',
   'test/assess-api.test.ts',
   'test/leaks-api.test.ts',
   'test/watch-api.test.ts',
