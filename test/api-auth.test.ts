@@ -8,7 +8,7 @@ import { defineRoutes, download, rawResponse, serverSentEvents, uploadStream } f
 import { routeModules } from '../src/http/routes/index.js';
 import { type RunningServer, startServer } from '../src/http/server.js';
 import { AuthService } from '../src/services/auth/auth-service.js';
-import { openTestStore, type TestStore } from '../src/store/testing.js';
+import { openTestStore, suiteDialect, type TestStore } from '../src/store/testing.js';
 
 /**
  * The API's auth model end to end: a real server on an ephemeral loopback port, a fresh SQLite
@@ -138,7 +138,7 @@ function concrete(url: string): string {
 }
 
 beforeAll(async () => {
-  testStore = await openTestStore('sqlite');
+  testStore = await openTestStore(suiteDialect());
   const auth = new AuthService(testStore.store);
   for (const role of ['admin', 'analyst', 'viewer'] as const) {
     await auth.users.create({ name: role, role, password: PASSWORD }, 'test');

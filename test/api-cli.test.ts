@@ -1,12 +1,13 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { isLoopback, parseTrustProxy } from '../src/cli/commands/serve.js';
 import { main } from '../src/cli/program.js';
 import { AuthService } from '../src/services/auth/auth-service.js';
 import { openStore } from '../src/store/store.js';
+import { createScratchDatabase, suiteDialect } from '../src/store/testing.js';
 import { repoRoot, runVigil, vigilNodeArgs } from './support/cli.js';
 
 /**
@@ -34,7 +35,19 @@ async function vigil(args: string[]): Promise<{ code: number; stdout: string }> 
 
 const dataDir = mkdtempSync(join(tmpdir(), 'vigil-api-cli-'));
 const PASSWORD = 'mật khẩu dài đủ 10';
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+// In vitest's "postgres" project every command here, in this process and in the children (which
+// inherit the environment), uses a scratch PostgreSQL database as an operator's VIGIL_DATABASE_URL would.
+let scratch: Awaited<ReturnType<typeof createScratchDatabase>> | undefined;
+beforeAll(async () => {
+  if (suiteDialect() !== 'postgres') return;
+  scratch = await createScratchDatabase('vigil_api_cli');
+  process.env.VIGIL_DATABASE_URL = scratch.url;
+});
+afterAll(async () => {
+  delete process.env.VIGIL_DATABASE_URL;
+  await scratch?.drop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
 
 describe('vigil user and token', () => {
   let token = '';
@@ -50,6 +63,8 @@ describe('vigil user and token', () => {
     });
     expect(viewer.code).toBe(0);
     expect(viewer.stdout).toContain('lan (viewer)');
+    // the store the commands used is the one of this project's dialect
+    expect(existsSync(join(dataDir, 'vigil.sqlite'))).toBe(suiteDialect() === 'sqlite');
   }, 120_000);
 
   it('refuses a bad role, and asks for --password-stdin without a terminal', async () => {

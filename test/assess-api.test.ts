@@ -4,7 +4,7 @@ import { routeModules } from '../src/http/routes/index.js';
 import { type RunningServer, startServer } from '../src/http/server.js';
 import { type RunningLab, startLab } from '../src/lab/index.js';
 import { AuthService } from '../src/services/auth/auth-service.js';
-import { openTestStore, type TestStore } from '../src/store/testing.js';
+import { openTestStore, suiteDialect, type TestStore } from '../src/store/testing.js';
 
 /**
  * The assessment API end to end: a real server, the lab organisation (one mail domain and one
@@ -39,7 +39,7 @@ async function runOnce(): Promise<string> {
 
 beforeAll(async () => {
   lab = await startLab();
-  testStore = await openTestStore('sqlite');
+  testStore = await openTestStore(suiteDialect());
   const auth = new AuthService(testStore.store);
   for (const role of ['analyst', 'viewer'] as const) {
     await auth.users.create({ name: role, role, password: 'correct horse battery staple' }, 'test');

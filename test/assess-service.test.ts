@@ -132,7 +132,8 @@ describe('assessMail', () => {
   it('a stalled probe is cut at the target time limit', async () => {
     const begun = Date.now();
     const result = await assessMail('slow.test', ctx, { toolkit: fakeToolkit({ stall: new Set(['slow.test']) }), timeoutMs: 300 });
-    expect(Date.now() - begun).toBeLessThan(2_000);
+    // the fake probe never returns: finishing at all is the limit's doing; the bound is generous for a loaded machine
+    expect(Date.now() - begun).toBeLessThan(10_000);
     expect(result.errors[0]).toMatch(/time limit|aborted/);
     expect(result.checks.every((c) => c.status === 'error')).toBe(true);
   });
@@ -217,7 +218,8 @@ describe('assessOrganisation', () => {
       concurrency: 1,
       deadlineMs: 300,
     });
-    expect(Date.now() - begun).toBeLessThan(2_000);
+    // the fake probe never returns: finishing at all is the deadline's doing; the bound is generous for a loaded machine
+    expect(Date.now() - begun).toBeLessThan(10_000);
     expect(run.targets.every((t) => t.checks.every((c) => c.status === 'error'))).toBe(true);
   });
 

@@ -1,5 +1,5 @@
 import { Resolver } from 'node:dns/promises';
-import { connect as tlsConnect } from 'node:tls';
+import { type PeerCertificate, checkServerIdentity, connect as tlsConnect } from 'node:tls';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateWorld, type RunningLab, startLab } from '../src/lab/index.js';
 
@@ -38,14 +38,24 @@ describe('generated benchmark world', () => {
     const [address] = await resolver.resolve4('site-123.tinh-bench.gov.vn.test');
     const port = lab.portMap[`${address}:443`]!;
     const servername = 'site-123.tinh-bench.gov.vn.test';
-    const names = await new Promise<string | undefined>((resolve, reject) => {
-      const socket = tlsConnect({ host: address, port, servername, ca: [lab!.caPem], rejectUnauthorized: false }, () => {
-        const san = socket.getPeerCertificate().subjectaltname;
-        socket.end();
-        resolve(san);
+    // Full verification as a client would do it: the chain up to the lab CA and the name (Node's
+    // default checkServerIdentity), nothing relaxed.
+    const handshake = (ca: string[] | undefined) =>
+      new Promise<{ authorized: boolean; peer: PeerCertificate }>((resolve, reject) => {
+        const socket = tlsConnect({ host: address, port, servername, ca }, () => {
+          const peer = socket.getPeerCertificate();
+          socket.end();
+          resolve({ authorized: socket.authorized, peer });
+        });
+        socket.once('error', reject);
       });
-      socket.once('error', reject);
-    });
-    expect(names).toBeDefined();
+    const verified = await handshake([lab.caPem]);
+    expect(verified.authorized).toBe(true);
+    // the certificate names this site (the world issues one wildcard per province) and no other zone
+    expect(checkServerIdentity(servername, verified.peer)).toBeUndefined();
+    expect(checkServerIdentity('site-123.other-bench.gov.vn.test', verified.peer)).toBeInstanceOf(Error);
+    expect(verified.peer.issuer.O).toBe('Vigil Lab');
+    // and the same certificate is refused without the lab CA: the chain, not luck, made it pass
+    await expect(handshake(undefined)).rejects.toMatchObject({ code: expect.stringMatching(/CERT|SIGNATURE|ISSUER/) });
   });
 });

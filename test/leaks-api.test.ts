@@ -12,7 +12,7 @@ import { importLeaks } from '../src/leaks/import/importer.js';
 import { checkPassword, loadPwned } from '../src/leaks/passwords/pwned.js';
 import { type DumpTruth, generateFormats } from '../src/leaks/generate.js';
 import { AuthService } from '../src/services/auth/auth-service.js';
-import { openTestStore, type TestStore } from '../src/store/testing.js';
+import { openTestStore, suiteDialect, type TestStore } from '../src/store/testing.js';
 import { runVigil } from './support/cli.js';
 
 let dir: string;
@@ -34,7 +34,7 @@ async function api<T>(path: string, token: string, init: RequestInit = {}): Prom
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'vigil-leaks-api-'));
-  testStore = await openTestStore('sqlite');
+  testStore = await openTestStore(suiteDialect());
   const auth = new AuthService(testStore.store);
   for (const role of ['analyst', 'viewer'] as const) {
     await auth.users.create({ name: role, role, password: 'correct horse battery staple' }, 'test');

@@ -252,18 +252,21 @@ describe('mail transport: hostile peers finish within their time limits', () => 
   it('a server that stalls after connect gives error evidence within the timeout', async () => {
     const started = Date.now();
     const mx = await probeSmtp('mx.stall.test', [STALL], ctx, { services: ['imap'] });
-    expect(Date.now() - started).toBeLessThan(ctx.connectTimeoutMs * 2 + 500);
+    // The configured timeout is the one that fired (named in the error); the wall bound is only a
+    // generous guard against a hang, not a measurement (the machine may be loaded).
+    expect(Date.now() - started).toBeLessThan(ctx.connectTimeoutMs * 2 + 10_000);
     expect(mx.addresses[0]!.smtp).toMatchObject({ connected: false });
-    expect(mx.addresses[0]!.smtp.error).toMatch(/no reply within/);
+    expect(mx.addresses[0]!.smtp.error).toMatch(new RegExp(`no reply within ${ctx.connectTimeoutMs} ms`));
     const checks = checkMailTransport({ mx: [mx], observedAt: '', durationMs: 0 });
     expect(checks.find((r) => r.id === 'mail.starttls')!.status).toBe('error');
     expect(checks.find((r) => r.id === 'mail.open-relay')!.status).toBe('error');
   });
 
   it('a server that spews garbage is cut off quickly', async () => {
+    // A long timeout: ending well before it shows the garbage, not the clock, ended the talk.
     const started = Date.now();
-    const mx = await probeSmtp('mx.garbage.test', [GARBAGE], ctx, { services: [] });
-    expect(Date.now() - started).toBeLessThan(ctx.connectTimeoutMs);
+    const mx = await probeSmtp('mx.garbage.test', [GARBAGE], { ...ctx, connectTimeoutMs: 20_000 }, { services: [] });
+    expect(Date.now() - started).toBeLessThan(10_000);
     expect(mx.addresses[0]!.smtp.error).toMatch(/not an SMTP reply/);
     expect(checkMailTransport({ mx: [mx], observedAt: '', durationMs: 0 }).find((r) => r.id === 'mail.banner')!.status).toBe('error');
   });

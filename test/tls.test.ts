@@ -209,10 +209,13 @@ describe('probeTls + checkTls', () => {
     expect(dane.status).toBe('pass');
   });
 
-  it('a full scan of one endpoint stays well under the per-probe budget', async () => {
+  it('a full scan of one endpoint finishes within the per-probe budget, not cut short', async () => {
     const evidence = await probe(ports.good!);
     expect(evidence.handshakes).toBeGreaterThan(10);
-    expect(evidence.durationMs).toBeLessThan(5_000);
+    // Cut by the budget (max(4 × connect timeout, 5 s)) shows as incomplete enumeration; how fast
+    // the scan is, is the bench's figure (bench/tls.bench.ts), not a wall-clock bound here.
+    expect(evidence.ciphers.filter((v) => v.incomplete)).toEqual([]);
+    expect(evidence.error).toBeUndefined();
   });
 });
 
@@ -220,18 +223,23 @@ describe('hostile and absent peers', () => {
   it('a peer that accepts TCP and stalls gives error evidence within the connect timeout', async () => {
     const started = Date.now();
     const evidence = await probe(ports.stall!);
-    expect(Date.now() - started).toBeLessThan(ctx.connectTimeoutMs + 1_000);
+    // one timed-out attempt, then no more: counted, not timed (generous wall bound for a loaded machine)
+    expect(evidence.handshakes).toBe(1);
+    expect(Date.now() - started).toBeLessThan(ctx.connectTimeoutMs + 10_000);
     expect(evidence.reachable).toBe(false);
     expect(evidence.error).toMatch(/timed out/);
     for (const result of checkTls(evidence, { idPrefix: 'web.tls' })) expect(result.status).toBe('error');
   });
 
   it('a peer that answers with garbage is rejected quickly', async () => {
+    // A long connect timeout: ending well before it shows the garbage, not the clock, ended the probe.
+    const slowCtx = { ...ctx, connectTimeoutMs: 20_000, portMap: { '127.0.0.1:443': ports.garbage! } };
     const started = Date.now();
-    const evidence = await probe(ports.garbage!);
-    expect(Date.now() - started).toBeLessThan(ctx.connectTimeoutMs + 1_000);
+    const evidence = await probeTls('127.0.0.1', 443, slowCtx, { servername: 'localhost' });
+    expect(Date.now() - started).toBeLessThan(10_000);
     expect(evidence.reachable).toBe(false);
     expect(evidence.error).toBeTruthy();
+    expect(evidence.error).not.toMatch(/timed out/);
   });
 
   it('a refused connection is an error, not a verdict', async () => {
@@ -245,10 +253,11 @@ describe('hostile and absent peers', () => {
   it('the abort signal stops a probe at once', async () => {
     const controller = new AbortController();
     const started = Date.now();
-    const pending = probeTls('127.0.0.1', 443, { ...ctx, connectTimeoutMs: 10_000, signal: controller.signal, portMap: { '127.0.0.1:443': ports.stall! } });
+    const pending = probeTls('127.0.0.1', 443, { ...ctx, connectTimeoutMs: 25_000, signal: controller.signal, portMap: { '127.0.0.1:443': ports.stall! } });
     setTimeout(() => controller.abort(), 100);
     const evidence = await pending;
-    expect(Date.now() - started).toBeLessThan(2_000);
+    // far below the 25 s connect timeout: the abort ended it (generous for a loaded machine)
+    expect(Date.now() - started).toBeLessThan(10_000);
     expect(evidence.error).toBe('aborted');
   });
 });

@@ -9,7 +9,7 @@ import { routeModules } from '../src/http/routes/index.js';
 import { startWatchForServer } from '../src/http/routes/watch.js';
 import { type RunningServer, startServer } from '../src/http/server.js';
 import { AuthService } from '../src/services/auth/auth-service.js';
-import { openTestStore, type TestStore } from '../src/store/testing.js';
+import { openTestStore, suiteDialect, type TestStore } from '../src/store/testing.js';
 import { dejavuFontFile } from '../src/reports/pdf.js';
 import { watchLogPdf } from '../src/watch/oncall/export.js';
 
@@ -27,7 +27,7 @@ beforeAll(async () => {
   tcp = createServer((socket) => socket.end());
   await new Promise<void>((r) => tcp.listen(0, '127.0.0.1', r));
   const port = (tcp.address() as AddressInfo).port;
-  testStore = await openTestStore('sqlite');
+  testStore = await openTestStore(suiteDialect());
   const authService = new AuthService(testStore.store);
   for (const role of ['admin', 'analyst', 'viewer'] as const) {
     await authService.users.create({ name: role, role, password: PASSWORD }, 'test');

@@ -117,9 +117,10 @@ describe('watch dashboard', () => {
       polling: 10,
     });
     const elapsed = Date.now() - started;
-    // The bench (bench/watch.bench.ts) measures the real figure on an idle machine; this bound
-    // leaves room for test files running in parallel on 2 cores.
-    expect(elapsed).toBeLessThan(5_000);
+    // The bench (bench/watch.bench.ts) measures the real figure on an idle machine; here only a
+    // hang guard, generous for test files running in parallel on 2 cores (2.2 s here under load).
+    // That the list is windowed, which is what makes it fast, is counted just below.
+    expect(elapsed).toBeLessThan(15_000);
     expect(await page.locator('.watch-row').count()).toBeLessThan(60);
     await page.locator('[data-testid="watch-list"]').evaluate((list) => {
       list.scrollTop = list.scrollHeight;

@@ -11,7 +11,7 @@ import { type RunningServer, type ServerStarter, startServer } from '../../src/h
 import { AuthService } from '../../src/services/auth/auth-service.js';
 import type { Role } from '../../src/services/auth/users.js';
 import type { Store } from '../../src/store/store.js';
-import { openTestStore, type TestStore } from '../../src/store/testing.js';
+import { openTestStore, suiteDialect, type TestStore } from '../../src/store/testing.js';
 
 /**
  * Browser-test support for every capability's dashboard tests:
@@ -24,7 +24,8 @@ import { openTestStore, type TestStore } from '../../src/store/testing.js';
  *   await browser.close(); await app.close();
  *
  * Real Chromium from Debian (/usr/bin/chromium) through playwright-core, a real server on an
- * ephemeral loopback port, a fresh SQLite store.
+ * ephemeral loopback port, a fresh store: SQLite, or a scratch PostgreSQL database in vitest's
+ * "postgres" project (`suiteDialect()`).
  */
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -125,12 +126,12 @@ export interface DashboardApp {
   close(): Promise<void>;
 }
 
-/** The built dashboard and the API on a fresh SQLite store, with these users (password TEST_PASSWORD). */
+/** The built dashboard and the API on a fresh store (the project's dialect unless told), with these users (password TEST_PASSWORD). */
 export async function startDashboard(
-  options: { users?: TestUser[]; modules?: RouteModule[]; extraStarters?: ServerStarter[]; config?: LoadedConfig } = {},
+  options: { users?: TestUser[]; modules?: RouteModule[]; extraStarters?: ServerStarter[]; config?: LoadedConfig; dialect?: 'sqlite' | 'postgres' } = {},
 ): Promise<DashboardApp> {
   await ensureDashboardBuilt();
-  const test: TestStore = await openTestStore('sqlite');
+  const test: TestStore = await openTestStore(options.dialect ?? suiteDialect());
   const auth = new AuthService(test.store);
   for (const user of options.users ?? [{ name: 'admin', role: 'admin' }]) {
     await auth.users.create({ name: user.name, role: user.role, password: user.password ?? TEST_PASSWORD, displayName: user.displayName ?? null }, 'test');

@@ -124,7 +124,8 @@ describe('DNS client', () => {
     const elapsed = Date.now() - started;
     expect(result.outcome).toBe('timeout');
     expect(elapsed).toBeGreaterThanOrEqual(380);
-    expect(elapsed).toBeLessThan(3000);
+    // a hang guard only, generous for a loaded machine; the lower bound shows both attempts waited
+    expect(elapsed).toBeLessThan(10_000);
     const again = await dns.query('X.timeout.test.', 'A');
     expect(again.fromCache).toBe(true);
     expect(dns.stats()).toMatchObject({ queries: 1, cacheHits: 1, timeouts: 1 });
