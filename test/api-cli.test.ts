@@ -132,7 +132,8 @@ describe('vigil user and token', () => {
   });
 
   it('unlocks a user locked out after failed sign-ins, from one address or all, and audits it', async () => {
-    const store = await openStore({ dataDir });
+    // The same store the CLI opens (PostgreSQL in the postgres project).
+    const store = await openStore({ dataDir, databaseUrl: process.env.VIGIL_DATABASE_URL });
     try {
       const auth = new AuthService(store, {
         loginLimits: { perIp: { limit: 100, windowMs: 60_000 }, perUser: { limit: 1, windowMs: 60_000, firstDelayMs: 60_000 } },

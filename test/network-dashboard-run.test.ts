@@ -35,7 +35,7 @@ beforeAll(async () => {
     join(dir, 'vigil.yaml'),
     stringify({
       organisation: full.organisation,
-      network: { resolver: `${lab.resolver.host}:${lab.resolver.port}`, ca: ['lab-ca.pem'], portMap: lab.portMap, dnsTimeoutMs: 1500, connectTimeoutMs: 4000 },
+      network: { resolver: `${lab.resolver.host}:${lab.resolver.port}`, ca: ['lab-ca.pem'], portMap: lab.portMap, dnsTimeoutMs: 8000, connectTimeoutMs: 10000 },
       mail: full.mail,
       websites: full.websites,
     }),
