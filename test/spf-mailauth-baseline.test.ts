@@ -85,5 +85,5 @@ describe('mailauth baseline on the RFC 7208 suite', () => {
     // the comparison the name claims, and the figures docs/spf.md publishes
     expect(passed).toBeLessThan(vigilPassed);
     expect({ vigil: vigilPassed, mailauth: passed }).toEqual({ vigil: 203, mailauth: 194 });
-  });
+  }, 120_000); // 406 evaluations over loopback DNS: 18 s seen on a loaded machine
 });
