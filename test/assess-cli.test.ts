@@ -160,6 +160,6 @@ describe('vigil assess', () => {
   it('usage errors exit 2', async () => {
     const bad = await runVigil(['assess', 'mail', 'x.test', '--resolver', 'nonsense:99999', '--no-store']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('assess.bad-resolver');
+    expect(bad.stderr).toContain('assessment.bad-resolver');
   }, 60_000);
 });
