@@ -93,7 +93,7 @@ const contractProbe = defineRoutes((r) => {
     role: 'viewer',
     summary: 'VigilError mapping',
     handler: async () => {
-      throw new VigilError('contract.conflict', 'that clashes', { status: 409, hint: 'do the other thing' });
+      throw new VigilError('watch.monitor-exists', 'that clashes', { status: 409, hint: 'do the other thing' });
     },
   });
   r.get({
@@ -686,7 +686,7 @@ describe('contract helpers and errors', () => {
   it('maps a VigilError to its status and body, and hides unexpected errors', async () => {
     const conflict = await fetch(`${base}/api/v1/contract-test/vigil-error`, { headers: bearer(tokens.viewer) });
     expect(conflict.status).toBe(409);
-    expect(await conflict.json()).toEqual({ error: 'contract.conflict', message: 'that clashes', hint: 'do the other thing' });
+    expect(await conflict.json()).toEqual({ error: 'watch.monitor-exists', message: 'that clashes', hint: 'do the other thing' });
     const crash = await fetch(`${base}/api/v1/contract-test/crash`, { headers: bearer(tokens.viewer) });
     expect(crash.status).toBe(500);
     const body = await crash.text();

@@ -160,6 +160,8 @@ describe('vigil assess', () => {
   it('usage errors exit 2', async () => {
     const bad = await runVigil(['assess', 'mail', 'x.test', '--resolver', 'nonsense:99999', '--no-store']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('assess.bad-resolver');
+    expect(bad.stderr).toContain('assessment.bad-resolver');
+    // the catalogue's hint, Vietnamese first, when the throw site names nothing more specific
+    expect(bad.stderr).toContain('→ ghi máy chủ DNS dạng HOST:PORT, ví dụ 127.0.0.1:53 / write the DNS server as HOST:PORT');
   }, 60_000);
 });

@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { VigilError } from '../errors.js';
+import { type ErrorId, VigilError } from '../errors.js';
+
+/** Capabilities whose flags build a probe context; each has its own `.bad-resolver`, `.bad-json`… ids in the catalogue. */
+export type ProbeArea = 'network' | 'assessment' | 'watch';
 import { DEFAULT_PROBE_CONTEXT, type ProbeContext, parseHostPort } from '../probes/context.js';
 import { NetworkScope } from '../probes/scope.js';
 import { configPath, type LoadedConfig } from './load.js';
@@ -32,8 +35,8 @@ export interface BuildProbeContextOptions {
   flags?: ProbeFlags | undefined;
   /** The lab when it runs in this process (`vigil demo`, tests). */
   lab?: LabNetwork | undefined;
-  /** Prefix of flag error ids (`assess.bad-resolver`, `watch.bad-port-map`…). */
-  area?: string | undefined;
+  /** Prefix of flag error ids (`assessment.bad-resolver`, `watch.bad-port-map`…): the command's capability. */
+  area?: ProbeArea | undefined;
 }
 
 /** The lab answers fast on loopback: shorter timeouts than the internet needs. */
@@ -166,7 +169,7 @@ function urlHost(url: string): string | undefined {
   }
 }
 
-function readCa(path: string, id: string, what: string): string {
+function readCa(path: string, id: ErrorId, what: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (error) {
@@ -176,7 +179,7 @@ function readCa(path: string, id: string, what: string): string {
   }
 }
 
-function readText(file: string, what: string, area: string): string {
+function readText(file: string, what: string, area: ProbeArea): string {
   try {
     return readFileSync(resolve(file), 'utf8');
   } catch (error) {
@@ -186,7 +189,7 @@ function readText(file: string, what: string, area: string): string {
   }
 }
 
-function readJsonArg(value: string, what: string, area: string): unknown {
+function readJsonArg(value: string, what: string, area: ProbeArea): unknown {
   const text = value.trim().startsWith('{') ? value : readText(value, what, area);
   try {
     return JSON.parse(
@@ -202,7 +205,7 @@ function readJsonArg(value: string, what: string, area: string): unknown {
   }
 }
 
-function asPortMap(value: unknown, what: string, area: string): Record<string, number> {
+function asPortMap(value: unknown, what: string, area: ProbeArea): Record<string, number> {
   if (!value || typeof value !== 'object' || Array.isArray(value))
     throw new VigilError(`${area}.bad-port-map`, `${what} must be a JSON object {"IP:PORT": realPort}`);
   const map: Record<string, number> = {};

@@ -9,7 +9,7 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, ty
 import { z } from 'zod';
 import type { LoadedConfig } from '../config/load.js';
 import { buildProbeContext } from '../config/probe-context.js';
-import { isVigilError, VigilError } from '../errors.js';
+import { errorJson, isVigilError, VigilError } from '../errors.js';
 import { InProcessJobQueue } from '../jobs/in-process.js';
 import type { JobQueue } from '../jobs/queue.js';
 import type { ProbeContext } from '../probes/context.js';
@@ -235,16 +235,16 @@ function errorBody(error: unknown, request: FastifyRequest): { status: number; b
   if (isVigilError(error)) return { status: error.status, body: error.toJSON() };
   const fastifyError = error as FastifyError;
   if (fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-    return { status: 413, body: { error: 'request.too-large', message: 'the request body is too large' } };
+    return { status: 413, body: errorJson('request.too-large', 'the request body is too large') };
   }
   if (fastifyError.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-    return { status: 415, body: { error: 'request.media-type', message: 'unsupported content type; send application/json' } };
+    return { status: 415, body: errorJson('request.media-type', 'unsupported content type; send application/json') };
   }
   if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
-    return { status: fastifyError.statusCode, body: { error: 'request.invalid', message: fastifyError.message } };
+    return { status: fastifyError.statusCode, body: errorJson('request.invalid', fastifyError.message) };
   }
   request.log.error({ err: error }, 'unexpected error');
-  return { status: 500, body: { error: 'internal', message: 'an unexpected error happened; the server log has the details' } };
+  return { status: 500, body: errorJson('internal', 'an unexpected error happened; the server log has the details') };
 }
 
 /**
@@ -343,7 +343,7 @@ export async function buildApp(
     if (hasDashboard && (request.method === 'GET' || request.method === 'HEAD') && !isApi && !/\.[a-z0-9]+$/i.test(path)) {
       return reply.header('cache-control', 'no-cache').sendFile('index.html');
     }
-    return reply.code(404).send({ error: 'api.not-found', message: `no route ${request.method} ${path}` });
+    return reply.code(404).send(errorJson('api.not-found', `no route ${request.method} ${path}`));
   });
 
   return { app, services, ownsJobs, registeredRoutes };

@@ -39,7 +39,8 @@ function addProbeOptions(command: Command): Command {
 function positiveInt(value: string | undefined, name: string, fallback: number, max = 1_000_000): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > max) throw new VigilError('assess.bad-option', `${name} must be a whole number from 1 to ${max}, got "${value}"`);
+  if (!Number.isInteger(n) || n < 1 || n > max)
+    throw new VigilError('assessment.bad-option', `${name} must be a whole number from 1 to ${max}, got "${value}"`);
   return n;
 }
 
@@ -51,7 +52,7 @@ async function probeContext(loaded: LoadedConfig | undefined, options: ProbeOpti
   const { buildProbeContext } = await import('../../config/probe-context.js');
   return buildProbeContext({
     config: loaded,
-    area: 'assess',
+    area: 'assessment',
     flags: { resolver: options.resolver, dnsTimeout: options.dnsTimeout, ca: options.ca, portMap: options.portMap, lab: options.lab },
   });
 }
@@ -114,7 +115,7 @@ export const register: RegisterCommand = (program, ctx) => {
     try {
       normalised = new URL(/^https?:\/\//i.test(url) ? url : `https://${url}`).toString();
     } catch {
-      throw new VigilError('assess.bad-url', `"${url}" is not a URL`, { hint: 'e.g. https://example.gov.vn/' });
+      throw new VigilError('assessment.bad-url', `"${url}" is not a URL`, { hint: 'e.g. https://example.gov.vn/' });
     }
     const loaded = await ctx.config(command).catch(() => undefined);
     const probe = await probeContext(loaded, options);

@@ -410,7 +410,7 @@ export function diffChecks(before: CheckResult[], after: CheckResult[]): Pick<Ta
   return { newFailures, fixed, changed };
 }
 
-function notFound(what: string, id: string): VigilError {
+function notFound(what: 'run' | 'target', id: string): VigilError {
   return new VigilError(`assessment.${what}-not-found`, `no assessment ${what} ${id}`, {
     status: 404,
     hint: 'list runs with `vigil assess runs` or GET /api/v1/assessment/runs',
