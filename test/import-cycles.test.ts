@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -23,5 +24,18 @@ describe('import graph of src/', () => {
     // Tests may import what they test in any direction: they are not part of the graph.
     writeFileSync(join(dir, 'apart.test.ts'), "import './apart.js';\n");
     expect(importCycles(dir)).toEqual([['a/one.ts', 'a/two.ts', 'three.ts']]);
+  });
+});
+
+describe('Role', () => {
+  it('is defined once, in src/services/auth/roles.ts; the server and the dashboard import it', () => {
+    const root = resolve(import.meta.dirname, '..');
+    const files = execFileSync('git', ['ls-files', 'src', 'web/src'], { cwd: root, encoding: 'utf8' })
+      .split('\n')
+      .filter((f) => /\.tsx?$/.test(f));
+    const definitions = files.filter((f) =>
+      /^export type Role\s*=|^type Role\s*=|role: 'admin' \| 'analyst' \| 'viewer'/m.test(readFileSync(join(root, f), 'utf8')),
+    );
+    expect(definitions).toEqual(['src/services/auth/roles.ts']);
   });
 });
