@@ -516,3 +516,8 @@ export function checkSpec(id: string): { id: string; title: LocalizedText; categ
   if (!found) throw new Error(`check id ${id} is not in the catalogue (src/checks/catalogue.ts)`);
   return { id: found.id, title: found.title, category: found.category };
 }
+
+/** A scoring category's name (the dashboard shows it; the API serves it, web/ keeps no copy). */
+export function categoryTitle(category: ScoreCategory | string): LocalizedText {
+  return CATEGORY_INFO.find((c) => c.id === category)?.title ?? { vi: category, en: category };
+}

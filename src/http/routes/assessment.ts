@@ -5,7 +5,7 @@ import { VigilError } from '../../errors.js';
 import { assertHostsInScope } from '../../probes/scope.js';
 import type { JobContext } from '../../jobs/queue.js';
 import { exportFindings, FINDINGS_CONTENT_TYPES, findingsFilename } from '../../reports/findings/index.js';
-import { CATALOGUE } from '../../services/assessment/catalogue.js';
+import { CATALOGUE, categoryTitle } from '../../services/assessment/catalogue.js';
 import { orderChecks } from '../../services/assessment/render.js';
 import { AssessmentRepository } from '../../services/assessment/repository.js';
 import { runAndStoreOrganisation } from '../../services/assessment/runs.js';
@@ -44,6 +44,8 @@ const runSummarySchema = z.object({
 const capSchema = z.object({ grade: z.string(), sslLabs: z.string(), reasons: z.array(z.string()) });
 const categorySchema = z.object({
   category: z.string(),
+  /** The category's name in the requested language, from the check catalogue (target view). */
+  title: z.string().optional(),
   score: z.number(),
   grade: z.string(),
   earned: z.number().optional(),
@@ -231,7 +233,8 @@ export const assessmentRoutes = defineRoutes((r) => {
           references: c.references,
           ...(c.subject ? { subject: c.subject } : {}),
         }));
-      return { ...summarise(stored), checks };
+      const categories = stored.scoreReport.categories.map((c) => ({ ...c, title: categoryTitle(c.category)[locale] }));
+      return { ...summarise(stored), categories, checks };
     },
   });
 
