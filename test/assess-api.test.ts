@@ -144,7 +144,13 @@ describe('assessment API', () => {
   });
 
   it('publishes the catalogue', async () => {
-    const catalogue = await api<{ checks: { id: string; verifies: string }[] }>('/assessment/catalogue?lang=en', tokens.viewer);
+    const catalogue = await api<{ checks: { id: string; verifies: string; points: number | null }[]; categories: { id: string; title: string }[] }>(
+      '/assessment/catalogue?lang=en',
+      tokens.viewer,
+    );
     expect(catalogue.body.checks.map((c) => c.id)).toContain('mail.spf.mx-authorised');
+    expect(catalogue.body.checks.find((c) => c.id === 'mail.tls-rpt')?.points).toBe(2);
+    expect(catalogue.body.checks.find((c) => c.id === 'web.headers.csp')?.points).toBeNull();
+    expect(catalogue.body.categories.find((c) => c.id === 'mail-auth')?.title).toBe('Mail authentication');
   });
 });
