@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LoadedConfig } from '../src/config/load.js';
+import { CATEGORY_INFO, catalogueEntry } from '../src/checks/catalogue.js';
 import { routeModules } from '../src/http/routes/index.js';
 import { type RunningServer, startServer } from '../src/http/server.js';
 import { type RunningLab, startLab } from '../src/lab/index.js';
@@ -108,8 +109,15 @@ describe('assessment API', () => {
     const some = [...statuses][0]!;
     const filtered = await api<{ checks: { status: string }[] }>(`/assessment/runs/${second}/target?target=so-demo.gov.vn.test&status=${some}`, tokens.viewer);
     expect(filtered.body.checks.every((c) => c.status === some)).toBe(true);
-    const en = await api<{ checks: { id: string; title: string }[] }>(`/assessment/runs/${second}/target?target=so-demo.gov.vn.test&lang=en`, tokens.viewer);
+    const en = await api<{ checks: { id: string; title: string }[]; categories: { category: string; title: string }[] }>(
+      `/assessment/runs/${second}/target?target=so-demo.gov.vn.test&lang=en`,
+      tokens.viewer,
+    );
     expect(en.body.checks.map((c) => c.id).sort()).toEqual(detail.body.checks.map((c) => c.id).sort());
+    // Each check and each category scored carries its catalogue title in the requested language.
+    for (const c of en.body.checks) expect(c.title).toBe(catalogueEntry(c.id)?.title.en);
+    expect(en.body.categories.length).toBeGreaterThan(0);
+    for (const c of en.body.categories) expect(c.title).toBe(CATEGORY_INFO.find((i) => i.id === c.category)?.title.en);
     const missing = await api<{ error: string }>(`/assessment/runs/${second}/target?target=nope.test`, tokens.viewer);
     expect(missing.status).toBe(404);
   });
@@ -136,7 +144,13 @@ describe('assessment API', () => {
   });
 
   it('publishes the catalogue', async () => {
-    const catalogue = await api<{ checks: { id: string; verifies: string }[] }>('/assessment/catalogue?lang=en', tokens.viewer);
+    const catalogue = await api<{ checks: { id: string; verifies: string; points: number | null }[]; categories: { id: string; title: string }[] }>(
+      '/assessment/catalogue?lang=en',
+      tokens.viewer,
+    );
     expect(catalogue.body.checks.map((c) => c.id)).toContain('mail.spf.mx-authorised');
+    expect(catalogue.body.checks.find((c) => c.id === 'mail.tls-rpt')?.points).toBe(2);
+    expect(catalogue.body.checks.find((c) => c.id === 'web.headers.csp')?.points).toBeNull();
+    expect(catalogue.body.categories.find((c) => c.id === 'mail-auth')?.title).toBe('Mail authentication');
   });
 });

@@ -95,6 +95,8 @@ describe('assessment dashboard', () => {
     await page.locator('[data-testid="assessment-checks"] li').first().waitFor();
     expect(await page.locator('[data-testid="assessment-checks"] li').count()).toBe(3);
     expect(await page.getByText('Sửa bản ghi cho mail.spf.record').count()).toBe(1);
+    // The category's name comes with the target from the API (check catalogue), not from a copy in web/.
+    expect(await page.locator('.stats').first().textContent()).toContain('Xác thực thư');
     await page.locator('[data-testid="assessment-filter"]').selectOption('fail');
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="assessment-checks"] li').length === 1);
     expect(await page.locator('[data-testid="assessment-checks"] li').getAttribute('data-status')).toBe('fail');

@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely';
+import type { Role } from '../services/auth/roles.js';
 
 /**
  * Table types for kysely. Conventions (portable across SQLite and PostgreSQL):
@@ -12,7 +13,7 @@ import type { Generated } from 'kysely';
 export interface UsersTable {
   id: string;
   name: string;
-  role: 'admin' | 'analyst' | 'viewer';
+  role: Role;
   password_hash: string;
   display_name: string | null;
   locale: string;

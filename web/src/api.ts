@@ -4,7 +4,10 @@
  * sends the user back to the login page.
  */
 
-export type Role = 'viewer' | 'analyst' | 'admin';
+import type { Role } from '../../src/services/auth/roles';
+
+// The server's own definition: roles.ts imports nothing, and a type-only import leaves no code in the bundle.
+export type { Role };
 
 export interface Me {
   id: string;

@@ -3,24 +3,19 @@ import { createHash, X509Certificate } from 'node:crypto';
 import type { MailDnsEvidence } from '../../probes/mail-dns.js';
 import { lookupError, lookupFailed, result } from '../mail/auth/result.js';
 import { type CheckResult, text } from '../types.js';
+import { checkSpec } from '../catalogue.js';
 
 const DNSSEC = {
-  id: 'dns.dnssec',
-  category: 'dns' as const,
-  title: text('DNSSEC', 'DNSSEC'),
+  ...checkSpec('dns.dnssec'),
   references: ['https://www.rfc-editor.org/rfc/rfc4033', 'https://www.rfc-editor.org/rfc/rfc6840'],
 };
 const AXFR = {
-  id: 'dns.axfr',
-  category: 'dns' as const,
-  title: text('Chuyển vùng (AXFR)', 'Zone transfer (AXFR)'),
+  ...checkSpec('dns.axfr'),
   references: ['https://www.rfc-editor.org/rfc/rfc5936#section-6'],
 };
-const CAA = { id: 'dns.caa', category: 'dns' as const, title: text('Bản ghi CAA', 'CAA records'), references: ['https://www.rfc-editor.org/rfc/rfc8659'] };
+const CAA = { ...checkSpec('dns.caa'), references: ['https://www.rfc-editor.org/rfc/rfc8659'] };
 const DANE = {
-  id: 'mail.dane',
-  category: 'mail-transport' as const,
-  title: text('DANE (TLSA) cho MX', 'DANE (TLSA) for MX'),
+  ...checkSpec('mail.dane'),
   references: ['https://www.rfc-editor.org/rfc/rfc7672', 'https://www.rfc-editor.org/rfc/rfc6698'],
 };
 

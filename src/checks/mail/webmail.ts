@@ -7,10 +7,10 @@
 import type { HttpExchange, RedirectChain, WebEvidence } from '../../probes/http/types.js';
 import { errorResult, isHttps, ownEndpoints, webResult } from '../web/result.js';
 import { type CheckResult, text } from '../types.js';
+import { checkSpec } from '../catalogue.js';
 
 const ID = 'mail.webmail';
-const TITLE = text('Webmail qua HTTPS', 'Webmail over HTTPS');
-const CATEGORY = 'mail-transport' as const;
+const { title: TITLE, category: CATEGORY } = checkSpec(ID);
 const REFS = [
   'https://www.rfc-editor.org/rfc/rfc8314',
   'https://cheatsheetseries.owasp.org/cheatsheets/Transport_Layer_Security_Cheat_Sheet.html',

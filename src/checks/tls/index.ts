@@ -6,6 +6,7 @@
  */
 import type { CertificateInfo, TlsEvidence } from '../../probes/tls/types.js';
 import { type CheckResult, type CheckStatus, type LocalizedText, NO_REMEDIATION, type ScoreCategory, type Severity, text } from '../types.js';
+import { catalogueEntry } from '../catalogue.js';
 
 export type TlsFlavour = 'web' | 'mail';
 
@@ -382,6 +383,11 @@ function certificateSummary(evidence: TlsEvidence): Record<string, unknown> {
   };
 }
 
+/** The catalogue's title for a published id (web.tls.*); another prefix keeps the generic title. */
+function publishedTitle(id: string, generic: LocalizedText): LocalizedText {
+  return catalogueEntry(id)?.title ?? generic;
+}
+
 export function checkTls(evidence: TlsEvidence, options: CheckTlsOptions): CheckResult[] {
   const flavour = options.flavour ?? 'web';
   const category = options.category ?? 'web-tls';
@@ -389,15 +395,30 @@ export function checkTls(evidence: TlsEvidence, options: CheckTlsOptions): Check
   const common = { category, subject: options.subject, references };
   return [
     combine(
-      { ...common, id: `${options.idPrefix}.protocols`, title: text('Phiên bản giao thức TLS', 'TLS protocol versions'), evidence: protocolEvidence(evidence) },
+      {
+        ...common,
+        id: `${options.idPrefix}.protocols`,
+        title: publishedTitle(`${options.idPrefix}.protocols`, text('Phiên bản giao thức TLS', 'TLS protocol versions')),
+        evidence: protocolEvidence(evidence),
+      },
       judgeProtocols(evidence, flavour),
     ),
     combine(
-      { ...common, id: `${options.idPrefix}.ciphers`, title: text('Bộ mã hoá TLS', 'TLS cipher suites'), evidence: cipherEvidence(evidence) },
+      {
+        ...common,
+        id: `${options.idPrefix}.ciphers`,
+        title: publishedTitle(`${options.idPrefix}.ciphers`, text('Bộ mã hoá TLS', 'TLS cipher suites')),
+        evidence: cipherEvidence(evidence),
+      },
       judgeCiphers(evidence, flavour),
     ),
     combine(
-      { ...common, id: `${options.idPrefix}.certificate`, title: text('Chứng thư số TLS', 'TLS certificate'), evidence: certificateSummary(evidence) },
+      {
+        ...common,
+        id: `${options.idPrefix}.certificate`,
+        title: publishedTitle(`${options.idPrefix}.certificate`, text('Chứng thư số TLS', 'TLS certificate')),
+        evidence: certificateSummary(evidence),
+      },
       judgeCertificate(evidence, flavour, options.daneValidated),
     ),
   ];

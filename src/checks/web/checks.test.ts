@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FinalPage, HttpExchange, PathProbe, RedirectChain, WebEvidence } from '../../probes/http/types.js';
 import { parsePage } from '../../probes/http/page.js';
+import { catalogueEntry } from '../catalogue.js';
 import type { CheckResult } from '../types.js';
 import { WEB_CHECK_IDS, analyseCsp, checkWeb, parseHsts } from './index.js';
 import { compareVersions, judgeCmsVersion } from './cms-versions.js';
@@ -140,6 +141,8 @@ describe('checkWeb on a well-configured site', () => {
     expect(result.status, `${id}: ${result.detail.en}`).toBe('pass');
     expect(result.severity).toBe('info');
     expect(result.title.vi.length).toBeGreaterThan(0);
+    // The catalogue's title and category, the same as an `error` result of this id carries.
+    expect({ title: result.title, category: result.category }).toEqual({ title: catalogueEntry(id)?.title, category: catalogueEntry(id)?.category });
     expect(result.detail.vi.length).toBeGreaterThan(0);
     expect(typeof result.evidence.observatoryModifier).toBe('number');
     expect(result.references.length).toBeGreaterThan(0);

@@ -7,10 +7,11 @@ import type { CmsMarker, WebEvidence } from '../../probes/http/types.js';
 import { type CheckResult, text } from '../types.js';
 import { CMS_BRANCHES, RELEASES_AS_OF, judgeCmsVersion } from './cms-versions.js';
 import { OBSERVATORY_DOCS, bodyUnavailable, errorResult, headersUnavailable, isHttps, webResult } from './result.js';
+import { checkSpec } from '../catalogue.js';
 
 // ---------------------------------------------------------------- SRI
 
-const SRI_TITLE = text('Toàn vẹn tài nguyên con (SRI) cho script bên thứ ba', 'Subresource Integrity (SRI) for third-party scripts');
+const SRI_TITLE = checkSpec('web.sri').title;
 const SRI_REFS = ['https://developer.mozilla.org/docs/Web/Security/Subresource_Integrity', OBSERVATORY_DOCS];
 const SRI_FIX = text(
   'Thêm thuộc tính integrity (và crossorigin="anonymous") cho mọi script tải từ nguồn ngoài, và chỉ tải qua https. Ví dụ: `<script src="https://cdn.example/lib.min.js" integrity="sha384-…" crossorigin="anonymous"></script>` (mã băm: `openssl dgst -sha384 -binary lib.min.js | openssl base64 -A`). Tốt nhất tự lưu trữ thư viện trên máy chủ của cơ quan. Đây là sửa trong mã trang (mẫu giao diện/CMS), không phải cấu hình nginx/Apache/IIS.',
@@ -21,7 +22,7 @@ export function checkSri(evidence: WebEvidence): CheckResult {
   const page = evidence.finalPage;
   const unavailable = bodyUnavailable(page);
   if (unavailable) return errorResult('web.sri', SRI_TITLE, 'web-headers', unavailable, SRI_REFS);
-  const base = { id: 'web.sri', title: SRI_TITLE, category: 'web-headers' as const, references: SRI_REFS, remediation: SRI_FIX };
+  const base = { ...checkSpec('web.sri'), references: SRI_REFS, remediation: SRI_FIX };
   if (!page.html) {
     return webResult({
       ...base,
@@ -119,7 +120,7 @@ export function checkSri(evidence: WebEvidence): CheckResult {
 
 // ---------------------------------------------------------------- Mixed content
 
-const MIXED_TITLE = text('Nội dung hỗn hợp (tài nguyên http trên trang https)', 'Mixed content (http resources on an https page)');
+const MIXED_TITLE = checkSpec('web.mixed-content').title;
 const MIXED_REFS = ['https://developer.mozilla.org/docs/Web/Security/Mixed_content', 'https://www.w3.org/TR/mixed-content/'];
 const MIXED_FIX = text(
   'Sửa mọi liên kết tài nguyên sang https:// (hoặc đường dẫn tương đối) trong mẫu giao diện và nội dung CMS. Tạm thời có thể yêu cầu trình duyệt tự nâng cấp: nginx `add_header Content-Security-Policy "upgrade-insecure-requests" always;`, Apache `Header always set Content-Security-Policy "upgrade-insecure-requests"`, IIS `<customHeaders><add name="Content-Security-Policy" value="upgrade-insecure-requests" /></customHeaders>`.',
@@ -130,7 +131,7 @@ export function checkMixedContent(evidence: WebEvidence): CheckResult {
   const page = evidence.finalPage;
   const unavailable = bodyUnavailable(page);
   if (unavailable) return errorResult('web.mixed-content', MIXED_TITLE, 'web-headers', unavailable, MIXED_REFS);
-  const base = { id: 'web.mixed-content', title: MIXED_TITLE, category: 'web-headers' as const, references: MIXED_REFS, remediation: MIXED_FIX };
+  const base = { ...checkSpec('web.mixed-content'), references: MIXED_REFS, remediation: MIXED_FIX };
   if (!isHttps(page.url)) {
     return webResult({
       ...base,
@@ -187,7 +188,7 @@ export function checkMixedContent(evidence: WebEvidence): CheckResult {
 
 // ---------------------------------------------------------------- Disclosure
 
-const DISCLOSURE_TITLE = text('Lộ thông tin phần mềm và lỗi chi tiết', 'Software version and error detail disclosure');
+const DISCLOSURE_TITLE = checkSpec('web.disclosure').title;
 const DISCLOSURE_REFS = [
   'https://owasp.org/www-project-web-security-testing-guide/latest/4-Web_Application_Security_Testing/01-Information_Gathering/02-Fingerprint_Web_Server',
   'https://cwe.mitre.org/data/definitions/209.html',
@@ -210,7 +211,7 @@ const VERSION_HEADERS = [
 
 export function checkDisclosure(evidence: WebEvidence): CheckResult {
   const page = evidence.finalPage;
-  const base = { id: 'web.disclosure', title: DISCLOSURE_TITLE, category: 'web-headers' as const, references: DISCLOSURE_REFS, remediation: DISCLOSURE_FIX };
+  const base = { ...checkSpec('web.disclosure'), references: DISCLOSURE_REFS, remediation: DISCLOSURE_FIX };
   const headerSources = [page, ...evidence.chain.steps].filter((s) => s.status !== undefined);
   if (headerSources.length === 0 && !evidence.errorPages) {
     return errorResult('web.disclosure', DISCLOSURE_TITLE, 'web-headers', headersUnavailable(page) ?? 'no answer', DISCLOSURE_REFS);
@@ -275,7 +276,7 @@ export function checkDisclosure(evidence: WebEvidence): CheckResult {
 
 // ---------------------------------------------------------------- CMS
 
-const CMS_TITLE = text('Hệ quản trị nội dung (CMS) và phiên bản', 'Content management system (CMS) and version');
+const CMS_TITLE = checkSpec('web.cms').title;
 const CMS_REFS = [
   'https://wordpress.org/download/releases/',
   'https://www.drupal.org/about/core/policies/core-release-cycles/schedule',
@@ -295,7 +296,7 @@ export function checkCms(evidence: WebEvidence): CheckResult {
   const unavailable = bodyUnavailable(page);
   if (unavailable) return errorResult('web.cms', CMS_TITLE, 'web-headers', unavailable, CMS_REFS);
   const markers = page.html?.cms ?? [];
-  const base = { id: 'web.cms', title: CMS_TITLE, category: 'web-headers' as const, references: CMS_REFS };
+  const base = { ...checkSpec('web.cms'), references: CMS_REFS };
   const known = markers.filter((m): m is CmsMarker & { cms: 'wordpress' | 'joomla' | 'drupal' } => m.cms !== 'other');
   const judged = known.map((m) => ({ ...m, verdict: judgeCmsVersion(m.cms, m.version) }));
   const facts = { markers, judged, releasesAsOf: RELEASES_AS_OF, branches: CMS_BRANCHES };

@@ -7,8 +7,9 @@ import type { ParsedCookie, WebEvidence } from '../../probes/http/types.js';
 import { type CheckResult, type CheckStatus, type Severity, text } from '../types.js';
 import { OBSERVATORY_DOCS, errorResult, webResult } from './result.js';
 import { SIX_MONTHS, parseHsts } from './transport.js';
+import { checkSpec } from '../catalogue.js';
 
-const COOKIE_TITLE = text('Cookie an toàn (Secure, HttpOnly, SameSite)', 'Cookie security (Secure, HttpOnly, SameSite)');
+const COOKIE_TITLE = checkSpec('web.cookies').title;
 const COOKIE_REFS = [
   'https://developer.mozilla.org/docs/Web/HTTP/Cookies',
   OBSERVATORY_DOCS,
@@ -36,7 +37,7 @@ function hasValidHsts(evidence: WebEvidence): boolean {
 
 export function checkCookies(evidence: WebEvidence): CheckResult {
   const page = evidence.finalPage;
-  const base = { id: 'web.cookies', title: COOKIE_TITLE, category: 'web-headers' as const, references: COOKIE_REFS, remediation: COOKIE_FIX };
+  const base = { ...checkSpec('web.cookies'), references: COOKIE_REFS, remediation: COOKIE_FIX };
   const cookies = evidence.cookies;
   if (cookies.length === 0 && page.status === undefined && evidence.chain.steps.every((s) => s.status === undefined)) {
     return errorResult('web.cookies', COOKIE_TITLE, 'web-headers', page.error ?? evidence.chain.error ?? 'no answer', COOKIE_REFS);
@@ -131,7 +132,7 @@ function judgeCookie(cookie: ParsedCookie, hsts: boolean): CookieFinding[] {
 
 // ---------------------------------------------------------------- CORS
 
-const CORS_TITLE = text('CORS (chia sẻ tài nguyên khác nguồn)', 'CORS (cross-origin resource sharing)');
+const CORS_TITLE = checkSpec('web.cors').title;
 const CORS_REFS = ['https://developer.mozilla.org/docs/Web/HTTP/CORS', OBSERVATORY_DOCS, 'https://portswigger.net/web-security/cors'];
 const CORS_FIX = text(
   'Chỉ trả Access-Control-Allow-Origin cho danh sách nguồn tin cậy cố định; không phản chiếu header Origin, không dùng `null`, và không kèm `Access-Control-Allow-Credentials: true` với nguồn tuỳ ý. nginx: `map $http_origin $cors_origin { default ""; "https://dichvucong.<tên>.gov.vn" $http_origin; }` rồi `add_header Access-Control-Allow-Origin $cors_origin always; add_header Vary Origin always;`. Apache: `SetEnvIf Origin "^https://dichvucong\\.<tên>\\.gov\\.vn$" CORS_OK` + `Header always set Access-Control-Allow-Origin "%{HTTP_ORIGIN}e" env=CORS_OK`. IIS: module IIS CORS, `<cors enabled="true"><add origin="https://dichvucong.<tên>.gov.vn" allowCredentials="false" /></cors>`.',
@@ -142,7 +143,7 @@ export function checkCors(evidence: WebEvidence): CheckResult {
   const cors = evidence.cors;
   if (!cors) return errorResult('web.cors', CORS_TITLE, 'web-headers', evidence.finalPage.error ?? 'CORS was not probed (the site did not answer)', CORS_REFS);
   if (cors.error || cors.status === undefined) return errorResult('web.cors', CORS_TITLE, 'web-headers', cors.error ?? 'no answer', CORS_REFS, { cors });
-  const base = { id: 'web.cors', title: CORS_TITLE, category: 'web-headers' as const, references: CORS_REFS, remediation: CORS_FIX, evidence: { cors } };
+  const base = { ...checkSpec('web.cors'), references: CORS_REFS, remediation: CORS_FIX, evidence: { cors } };
   const acao = cors.allowOrigin?.trim();
   const credentials = cors.allowCredentials?.trim().toLowerCase() === 'true';
   if (!acao) {

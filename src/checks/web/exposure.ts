@@ -7,6 +7,7 @@ import type { ExposureCategory, PathProbe, WebEvidence } from '../../probes/http
 import { type CheckResult, type LocalizedText, type Severity, text } from '../types.js';
 import { DATABASE_ADMIN_ENTRIES } from './exposure-paths.js';
 import { errorResult, webResult } from './result.js';
+import { checkSpec } from '../catalogue.js';
 
 interface ExposureSpec {
   id: string;
@@ -31,7 +32,7 @@ export const EXPOSURE_SPECS: ExposureSpec[] = [
   {
     id: 'web.exposure.git',
     category: 'git',
-    title: text('Lộ kho mã nguồn Git (/.git)', 'Exposed Git repository (/.git)'),
+    title: checkSpec('web.exposure.git').title,
     severity: 'critical',
     risk: text(
       'Có thể tải toàn bộ mã nguồn và lịch sử (thường kèm mật khẩu, khoá).',
@@ -45,7 +46,7 @@ export const EXPOSURE_SPECS: ExposureSpec[] = [
   {
     id: 'web.exposure.svn',
     category: 'svn',
-    title: text('Lộ thư mục Subversion (/.svn)', 'Exposed Subversion metadata (/.svn)'),
+    title: checkSpec('web.exposure.svn').title,
     severity: 'high',
     risk: text('Lộ danh sách tệp và có thể cả mã nguồn.', 'File lists and possibly source code leak.'),
     fix: deny('.svn', 'location ~ /\\.(git|svn|hg) { deny all; return 404; }', 'RedirectMatch 404 /\\.(git|svn|hg)', HIDDEN_SEGMENT_IIS('.svn')),
@@ -54,7 +55,7 @@ export const EXPOSURE_SPECS: ExposureSpec[] = [
   {
     id: 'web.exposure.env',
     category: 'env',
-    title: text('Lộ tệp biến môi trường (.env)', 'Exposed environment file (.env)'),
+    title: checkSpec('web.exposure.env').title,
     severity: 'critical',
     risk: text('Tệp .env chứa mật khẩu CSDL, khoá API, khoá ứng dụng.', '.env files hold database passwords, API keys and app secrets.'),
     fix: deny('.env*', 'location ~ /\\.env { deny all; return 404; }', '<FilesMatch "^\\.env"> Require all denied </FilesMatch>', HIDDEN_SEGMENT_IIS('.env')),
@@ -63,7 +64,7 @@ export const EXPOSURE_SPECS: ExposureSpec[] = [
   {
     id: 'web.exposure.backup',
     category: 'backup',
-    title: text('Lộ tệp sao lưu (.zip, .sql, .bak…)', 'Exposed backups (.zip, .sql, .bak…)'),
+    title: checkSpec('web.exposure.backup').title,
     severity: 'critical',
     risk: text('Bản sao lưu chứa mã nguồn, cấu hình hoặc toàn bộ CSDL.', 'Backups hold source code, configuration or whole databases.'),
     fix: deny(
@@ -77,7 +78,7 @@ export const EXPOSURE_SPECS: ExposureSpec[] = [
   {
     id: 'web.exposure.phpinfo',
     category: 'phpinfo',
-    title: text('Lộ trang phpinfo()', 'Exposed phpinfo() page'),
+    title: checkSpec('web.exposure.phpinfo').title,
     severity: 'medium',
     risk: text('Lộ phiên bản, đường dẫn, biến môi trường và cấu hình PHP.', 'Versions, paths, environment variables and PHP configuration leak.'),
     fix: deny(
@@ -91,7 +92,7 @@ export const EXPOSURE_SPECS: ExposureSpec[] = [
   {
     id: 'web.exposure.directory-listing',
     category: 'directory-listing',
-    title: text('Liệt kê thư mục', 'Directory listing'),
+    title: checkSpec('web.exposure.directory-listing').title,
     severity: 'medium',
     risk: text('Ai cũng xem được danh sách tệp, kể cả tệp không được liên kết.', 'Anyone can list files, including unlinked ones.'),
     fix: text(
@@ -103,7 +104,7 @@ export const EXPOSURE_SPECS: ExposureSpec[] = [
   {
     id: 'web.exposure.server-status',
     category: 'server-status',
-    title: text('Lộ trang trạng thái máy chủ', 'Exposed server status page'),
+    title: checkSpec('web.exposure.server-status').title,
     severity: 'medium',
     risk: text('Lộ địa chỉ IP khách, URL đang truy cập và cấu hình máy chủ.', 'Client IPs, requested URLs and server configuration leak.'),
     fix: text(
@@ -115,7 +116,7 @@ export const EXPOSURE_SPECS: ExposureSpec[] = [
   {
     id: 'web.exposure.logs',
     category: 'logs',
-    title: text('Lộ tệp nhật ký / nhật ký lỗi', 'Exposed log files'),
+    title: checkSpec('web.exposure.logs').title,
     severity: 'high',
     risk: text('Nhật ký chứa đường dẫn, truy vấn, đôi khi mật khẩu và mã phiên.', 'Logs hold paths, queries and sometimes passwords and session ids.'),
     fix: deny(
@@ -129,7 +130,7 @@ export const EXPOSURE_SPECS: ExposureSpec[] = [
   {
     id: 'web.exposure.config',
     category: 'config',
-    title: text('Lộ tệp cấu hình (web.config, docker-compose.yml, .htaccess…)', 'Exposed configuration (web.config, docker-compose.yml, .htaccess…)'),
+    title: checkSpec('web.exposure.config').title,
     severity: 'high',
     risk: text(
       'Tệp cấu hình chứa chuỗi kết nối CSDL, mật khẩu, cấu trúc hệ thống.',
@@ -145,7 +146,7 @@ export const EXPOSURE_SPECS: ExposureSpec[] = [
   },
 ];
 
-const ADMIN_TITLE = text('Trang quản trị truy cập được từ Internet', 'Administration panels reachable from outside');
+const ADMIN_TITLE = checkSpec('web.admin-panel').title;
 const ADMIN_REFS = [
   'https://owasp.org/www-project-top-ten/2017/A6_2017-Security_Misconfiguration',
   'https://www.cisa.gov/resources-tools/resources/secure-by-design',

@@ -6,6 +6,7 @@
 import type { WebEvidence } from '../../probes/http/types.js';
 import { type CheckResult, type LocalizedText, text } from '../types.js';
 import { OBSERVATORY_DOCS, clip, errorResult, headersUnavailable, webResult } from './result.js';
+import { checkSpec } from '../catalogue.js';
 
 const MDN = 'https://developer.mozilla.org/docs/Web/HTTP/Headers/';
 
@@ -124,7 +125,7 @@ export function cspModifier(analysis: CspAnalysis): { modifier: number; test: st
 /** A report-only CSP protects nothing yet but is being rolled out: vigil's modifier sits between "missing" (−25) and "unsafe-inline" (−20). */
 export const REPORT_ONLY_MODIFIER = -15;
 
-const CSP_TITLE = text('Content-Security-Policy', 'Content-Security-Policy');
+const CSP_TITLE = checkSpec('web.headers.csp').title;
 const CSP_REFS = [`${MDN}Content-Security-Policy`, OBSERVATORY_DOCS, 'https://cheatsheetseries.owasp.org/cheatsheets/Content_Security_Policy_Cheat_Sheet.html'];
 const CSP_FIX = fix(
   'Content-Security-Policy',
@@ -142,7 +143,7 @@ export function checkCsp(evidence: WebEvidence): CheckResult {
   const meta = page.html?.metaCsp ?? [];
   // Repeated headers are joined with ", " and each is a separate policy.
   const enforced = [...(header ? header.split(/,(?=\s*[a-z-]+\s)/i) : []), ...meta].map((p) => p.trim()).filter(Boolean);
-  const base = { id: 'web.headers.csp', title: CSP_TITLE, category: 'web-headers' as const, references: CSP_REFS, remediation: CSP_FIX };
+  const base = { ...checkSpec('web.headers.csp'), references: CSP_REFS, remediation: CSP_FIX };
   const facts: Record<string, unknown> = {
     header: clip(header, 1000) ?? null,
     reportOnly: clip(reportOnly, 1000) ?? null,
@@ -207,7 +208,7 @@ export function checkCsp(evidence: WebEvidence): CheckResult {
 
 // ---------------------------------------------------------------- X-Frame-Options
 
-const XFO_TITLE = text('Chống nhúng khung (X-Frame-Options / frame-ancestors)', 'Framing protection (X-Frame-Options / frame-ancestors)');
+const XFO_TITLE = checkSpec('web.headers.x-frame-options').title;
 const XFO_REFS = [`${MDN}X-Frame-Options`, `${MDN}Content-Security-Policy/frame-ancestors`, OBSERVATORY_DOCS];
 const XFO_FIX = fix(
   'X-Frame-Options',
@@ -223,7 +224,7 @@ export function checkXfo(evidence: WebEvidence): CheckResult {
   const xfo = page.headers['x-frame-options'];
   const csp = page.headers['content-security-policy'];
   const ancestors = csp ? analyseCsp([csp]).frameAncestors : undefined;
-  const base = { id: 'web.headers.x-frame-options', title: XFO_TITLE, category: 'web-headers' as const, references: XFO_REFS, remediation: XFO_FIX };
+  const base = { ...checkSpec('web.headers.x-frame-options'), references: XFO_REFS, remediation: XFO_FIX };
   const facts = { header: xfo ?? null, frameAncestors: ancestors ?? null, url: page.url };
   if (ancestors) {
     return webResult({
@@ -289,7 +290,7 @@ export function checkXfo(evidence: WebEvidence): CheckResult {
 
 // ---------------------------------------------------------------- X-Content-Type-Options
 
-const XCTO_TITLE = text('X-Content-Type-Options', 'X-Content-Type-Options');
+const XCTO_TITLE = checkSpec('web.headers.x-content-type-options').title;
 const XCTO_REFS = [`${MDN}X-Content-Type-Options`, OBSERVATORY_DOCS];
 const XCTO_FIX = fix(
   'X-Content-Type-Options',
@@ -303,7 +304,7 @@ export function checkXcto(evidence: WebEvidence): CheckResult {
   const unavailable = headersUnavailable(page);
   if (unavailable) return errorResult('web.headers.x-content-type-options', XCTO_TITLE, 'web-headers', unavailable, XCTO_REFS);
   const value = page.headers['x-content-type-options'];
-  const base = { id: 'web.headers.x-content-type-options', title: XCTO_TITLE, category: 'web-headers' as const, references: XCTO_REFS, remediation: XCTO_FIX };
+  const base = { ...checkSpec('web.headers.x-content-type-options'), references: XCTO_REFS, remediation: XCTO_FIX };
   const facts = { header: value ?? null, url: page.url };
   if (value?.split(',')[0]?.trim().toLowerCase() === 'nosniff') {
     return webResult({
@@ -331,7 +332,7 @@ export function checkXcto(evidence: WebEvidence): CheckResult {
 
 // ---------------------------------------------------------------- Referrer-Policy
 
-const RP_TITLE = text('Referrer-Policy', 'Referrer-Policy');
+const RP_TITLE = checkSpec('web.headers.referrer-policy').title;
 const RP_REFS = [`${MDN}Referrer-Policy`, OBSERVATORY_DOCS];
 const RP_FIX = fix(
   'Referrer-Policy',
@@ -347,7 +348,7 @@ export function checkReferrerPolicy(evidence: WebEvidence): CheckResult {
   const unavailable = headersUnavailable(page);
   if (unavailable) return errorResult('web.headers.referrer-policy', RP_TITLE, 'web-headers', unavailable, RP_REFS);
   const header = page.headers['referrer-policy'];
-  const base = { id: 'web.headers.referrer-policy', title: RP_TITLE, category: 'web-headers' as const, references: RP_REFS, remediation: RP_FIX };
+  const base = { ...checkSpec('web.headers.referrer-policy'), references: RP_REFS, remediation: RP_FIX };
   const facts = { header: header ?? null, url: page.url };
   if (!header) {
     return webResult({
@@ -415,7 +416,7 @@ export function checkReferrerPolicy(evidence: WebEvidence): CheckResult {
 
 // ---------------------------------------------------------------- Permissions-Policy
 
-const PP_TITLE = text('Permissions-Policy', 'Permissions-Policy');
+const PP_TITLE = checkSpec('web.headers.permissions-policy').title;
 const PP_REFS = [`${MDN}Permissions-Policy`, 'https://www.w3.org/TR/permissions-policy/'];
 const PP_FIX = fix(
   'Permissions-Policy',
@@ -431,7 +432,7 @@ export function checkPermissionsPolicy(evidence: WebEvidence): CheckResult {
   if (unavailable) return errorResult('web.headers.permissions-policy', PP_TITLE, 'web-headers', unavailable, PP_REFS);
   const header = page.headers['permissions-policy'];
   const legacy = page.headers['feature-policy'];
-  const base = { id: 'web.headers.permissions-policy', title: PP_TITLE, category: 'web-headers' as const, references: PP_REFS, remediation: PP_FIX };
+  const base = { ...checkSpec('web.headers.permissions-policy'), references: PP_REFS, remediation: PP_FIX };
   const facts: Record<string, unknown> = { header: clip(header, 1000) ?? null, featurePolicy: clip(legacy, 1000) ?? null, url: page.url };
   if (!header) {
     return webResult({

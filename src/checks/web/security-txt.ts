@@ -4,8 +4,9 @@
 import type { WebEvidence } from '../../probes/http/types.js';
 import { type CheckResult, text } from '../types.js';
 import { errorResult, webResult } from './result.js';
+import { checkSpec } from '../catalogue.js';
 
-const TITLE = text('security.txt (RFC 9116)', 'security.txt (RFC 9116)');
+const TITLE = checkSpec('web.security-txt').title;
 const REFS = ['https://www.rfc-editor.org/rfc/rfc9116', 'https://securitytxt.org/', 'https://internet.nl/faqs/securitytxt/'];
 const FIX = text(
   'Đăng tệp văn bản tại https://<tên>/.well-known/security.txt (Content-Type: text/plain; charset=utf-8), ví dụ:\n`Contact: mailto:attt@<tên>.gov.vn`\n`Expires: <ngày trong vòng 1 năm tới, dạng 2026-12-31T17:00:00.000Z>`\n`Preferred-Languages: vi, en`\n`Canonical: https://<tên>/.well-known/security.txt`\nnginx: `location = /.well-known/security.txt { alias /etc/nginx/security.txt; default_type text/plain; }`. Apache: `Alias /.well-known/security.txt /etc/apache2/security.txt`. IIS: đặt tệp vào thư mục .well-known và thêm `<staticContent><mimeMap fileExtension=".txt" mimeType="text/plain" /></staticContent>` nếu thiếu. Gia hạn trường Expires trước khi hết hạn.',
@@ -43,7 +44,7 @@ export function checkSecurityTxt(evidence: WebEvidence): CheckResult {
   if (!txt)
     return errorResult('web.security-txt', TITLE, 'web-headers', evidence.finalPage.error ?? 'security.txt was not probed (the site did not answer)', REFS);
   if (txt.error) return errorResult('web.security-txt', TITLE, 'web-headers', txt.error, REFS, { securityTxt: txt });
-  const base = { id: 'web.security-txt', title: TITLE, category: 'web-headers' as const, references: REFS, remediation: FIX, evidence: { securityTxt: txt } };
+  const base = { ...checkSpec('web.security-txt'), references: REFS, remediation: FIX, evidence: { securityTxt: txt } };
   if (!txt.found) {
     return webResult({
       ...base,

@@ -6,9 +6,10 @@
 import type { HttpExchange, ProbeFailure, RedirectChain, WebEvidence } from '../../probes/http/types.js';
 import { type CheckResult, text } from '../types.js';
 import { OBSERVATORY_DOCS, errorResult, isHttps, ownEndpoints, webResult } from './result.js';
+import { checkSpec } from '../catalogue.js';
 
-const HTTPS_TITLE = text('HTTPS và chuyển hướng HTTP → HTTPS', 'HTTPS and HTTP → HTTPS redirect');
-const HSTS_TITLE = text('HSTS (Strict-Transport-Security)', 'HSTS (Strict-Transport-Security)');
+const HTTPS_TITLE = checkSpec('web.https').title;
+const HSTS_TITLE = checkSpec('web.hsts').title;
 const HTTPS_REFS = [OBSERVATORY_DOCS, 'https://github.com/cisagov/pshtt', 'https://internet.nl/faqs/https/'];
 const HSTS_REFS = ['https://www.rfc-editor.org/rfc/rfc6797', 'https://developer.mozilla.org/docs/Web/HTTP/Headers/Strict-Transport-Security', OBSERVATORY_DOCS];
 
@@ -77,7 +78,7 @@ export function checkHttps(evidence: WebEvidence): CheckResult {
     finalUrl: evidence.finalPage.url,
     loginPage: evidence.finalPage.loginPage,
   };
-  const base = { id: 'web.https', title: HTTPS_TITLE, category: 'web-tls' as const, references: HTTPS_REFS, evidence: facts };
+  const base = { ...checkSpec('web.https'), references: HTTPS_REFS, evidence: facts };
   const silent = siteUnreachable(evidence);
   if (silent) return errorResult('web.https', HTTPS_TITLE, 'web-tls', silent, HTTPS_REFS, facts);
 
@@ -280,7 +281,7 @@ function duration(seconds: number): { vi: string; en: string } {
 }
 
 export function checkHsts(evidence: WebEvidence): CheckResult {
-  const base = { id: 'web.hsts', title: HSTS_TITLE, category: 'web-tls' as const, references: HSTS_REFS };
+  const base = { ...checkSpec('web.hsts'), references: HSTS_REFS };
   const source = hstsSource(evidence);
   if (!source) {
     const silent = siteUnreachable(evidence);

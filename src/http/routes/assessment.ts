@@ -5,7 +5,7 @@ import { VigilError } from '../../errors.js';
 import { assertHostsInScope } from '../../probes/scope.js';
 import type { JobContext } from '../../jobs/queue.js';
 import { exportFindings, FINDINGS_CONTENT_TYPES, findingsFilename } from '../../reports/findings/index.js';
-import { CATALOGUE } from '../../services/assessment/catalogue.js';
+import { CATALOGUE, CATEGORY_INFO, categoryTitle } from '../../services/assessment/catalogue.js';
 import { orderChecks } from '../../services/assessment/render.js';
 import { AssessmentRepository } from '../../services/assessment/repository.js';
 import { runAndStoreOrganisation } from '../../services/assessment/runs.js';
@@ -44,6 +44,8 @@ const runSummarySchema = z.object({
 const capSchema = z.object({ grade: z.string(), sslLabs: z.string(), reasons: z.array(z.string()) });
 const categorySchema = z.object({
   category: z.string(),
+  /** The category's name in the requested language, from the check catalogue (target view). */
+  title: z.string().optional(),
   score: z.number(),
   grade: z.string(),
   earned: z.number().optional(),
@@ -231,7 +233,8 @@ export const assessmentRoutes = defineRoutes((r) => {
           references: c.references,
           ...(c.subject ? { subject: c.subject } : {}),
         }));
-      return { ...summarise(stored), checks };
+      const categories = stored.scoreReport.categories.map((c) => ({ ...c, title: categoryTitle(c.category)[locale] }));
+      return { ...summarise(stored), categories, checks };
     },
   });
 
@@ -297,21 +300,34 @@ export const assessmentRoutes = defineRoutes((r) => {
   r.get({
     url: '/assessment/catalogue',
     role: 'viewer',
-    summary: 'The published check ids with what each verifies',
+    summary: 'The published check ids with what each verifies, their points, and the scoring categories',
     tags: ['assessment'],
     query: langQuery,
     response: z.object({
-      checks: z.array(z.object({ id: z.string(), kind: z.string(), category: z.string(), title: z.string(), verifies: z.string(), anchors: z.string() })),
+      checks: z.array(
+        z.object({
+          id: z.string(),
+          kind: z.string(),
+          category: z.string(),
+          points: z.number().nullable(),
+          title: z.string(),
+          verifies: z.string(),
+          anchors: z.string(),
+        }),
+      ),
+      categories: z.array(z.object({ id: z.string(), title: z.string(), model: z.string() })),
     }),
     handler: async ({ query }) => ({
       checks: CATALOGUE.map((e) => ({
         id: e.id,
         kind: e.kind,
         category: e.category,
+        points: e.points,
         title: e.title[query.lang],
         verifies: e.verifies[query.lang],
         anchors: e.anchors,
       })),
+      categories: CATEGORY_INFO.map((c) => ({ id: c.id, title: c.title[query.lang], model: c.model })),
     }),
   });
 

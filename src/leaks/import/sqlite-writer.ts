@@ -4,7 +4,7 @@ import type SQLite from 'better-sqlite3';
 import { VigilError } from '../../errors.js';
 import { type PasswordKind, SEVERITY_RANK, type Severity } from '../formats/password.js';
 import type { StaffDirectory } from './staff.js';
-import type { AccountAppearance, BatchContext, BatchCounts, ImportWriter } from './writer.js';
+import type { AccountAppearance, BatchContext, BatchCounts, ImportWriter } from './writer-types.js';
 
 /**
  * The SQLite import writer. better-sqlite3 is synchronous and each call into it costs 1–2 µs

@@ -3,18 +3,9 @@ import type { Store } from '../../store/store.js';
 import { type PasswordKind, SEVERITY_RANK, type Severity } from '../formats/password.js';
 import { SqliteImportWriter } from './sqlite-writer.js';
 import type { StaffDirectory } from './staff.js';
+import type { AccountAppearance, BatchContext, BatchCounts, ImportWriter } from './writer-types.js';
 
-/** One account's strongest appearance in a source (what the store keeps). */
-export interface AccountAppearance {
-  email: string;
-  orgDomain: string;
-  severity: Severity;
-  kind: PasswordKind;
-  mask: string | null;
-  fingerprint: string | null;
-  url: string | null;
-  offset: number;
-}
+export type { AccountAppearance, BatchContext, BatchCounts, ImportWriter } from './writer-types.js';
 
 /** What the store already holds for an address of the batch (one set-based read per batch). */
 interface Existing {
@@ -24,21 +15,6 @@ interface Existing {
   lastSeen: string;
   /** Severity rank of the (account, this source) pair; null when the account is not yet in this source. */
   pairRank: number | null;
-}
-
-export interface BatchContext {
-  sourceId: string;
-  /** First/last seen of every appearance in this source: the breach date, else the added date. */
-  seenAt: string;
-  now: string;
-  actor: string;
-  staff: StaffDirectory;
-  fileKey: string;
-}
-
-export interface BatchCounts {
-  created: number;
-  reopened: number;
 }
 
 interface HistoryRow {
@@ -85,18 +61,6 @@ function planBatch(ctx: BatchContext, batch: AccountAppearance[], existing: Map<
   plan.counts.created = plan.created.length;
   plan.counts.reopened = plan.updates.filter((u) => u.reopen).length;
   return plan;
-}
-
-/**
- * Writes an import's batches. One per import: it may hold per-connection state (SQLite's staging
- * tables and settings) from `openImportWriter` until `close`, which must run (finally).
- */
-export interface ImportWriter {
-  /** Write one batch and its file's checkpoint in one transaction. */
-  write(ctx: BatchContext, batch: AccountAppearance[], checkpoint: number): Promise<BatchCounts>;
-  /** The batches written so far are committed: the writer may start moving them to their final place (SQLite: a checkpoint in the background). */
-  settle(): void;
-  close(): Promise<void>;
 }
 
 export function openImportWriter(store: Store, staff: StaffDirectory): ImportWriter {

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { VigilError } from '../../errors.js';
 import { type Container, detectContainer, detectEncoding, detectLineFormat } from '../formats/detect.js';
+import type { ScanFileError } from './file-error.js';
 import { type LeakMatch, ScanAccumulator, type ScanSnapshot } from './accumulator.js';
 import { ScanPlan, type ScanSettings } from './chunk.js';
 import { CATEGORIES, type Category, vnBanks } from './domains.js';
@@ -49,7 +50,7 @@ export interface ScanResult {
   categories: Record<Category, number | null>;
   domains: Record<string, number>;
   files: number;
-  errors: { file: string; reason: string; message: string }[];
+  errors: ScanFileError[];
   durationMs: number;
   matches: LeakMatch[];
   /** With ScanOptions.sketch and census: the union-mergeable state (HyperLogLog registers, exact set, special lanes). */

@@ -5,7 +5,7 @@ import { type ArchiveEntry, spoolToTemp, tarEntries, zipEntries } from '../sourc
 import { BombError, type ByteSource, decompress, utf16ToUtf8 } from '../sources/decompress.js';
 import type { ScanAccumulator } from './accumulator.js';
 import type { ScanPlan } from './chunk.js';
-import type { ScanResult } from './engine.js';
+import type { ScanFileError } from './file-error.js';
 import { StreamFeeder } from './feeder.js';
 
 /**
@@ -22,7 +22,7 @@ export async function scanStreamedFile(
   acc: ScanAccumulator,
   file: { path: string; size: number; container: Container; encoding: 'utf8' | 'utf16le' | 'utf16be' },
   chunkBytes: number,
-  errors: ScanResult['errors'],
+  errors: ScanFileError[],
   progress: (n: number) => void,
 ): Promise<void> {
   let consumed = 0;
@@ -49,7 +49,7 @@ function countingRead(path: string, onBytes: (n: number) => void): ByteSource {
   })();
 }
 
-function recordFailure(acc: ScanAccumulator, errors: ScanResult['errors'], file: string, error: unknown): void {
+function recordFailure(acc: ScanAccumulator, errors: ScanFileError[], file: string, error: unknown): void {
   const message = error instanceof Error ? error.message : String(error);
   const reason =
     error instanceof BombError ? 'compression-bomb' : /unexpected end|truncat|incomplete|premature/i.test(message) ? 'truncated-input' : 'corrupt-input';
@@ -65,7 +65,7 @@ export async function scanSource(
   container: Container | 'detect',
   data: ByteSource,
   chunkBytes: number,
-  errors: ScanResult['errors'],
+  errors: ScanFileError[],
   depth: number,
   diskPath?: string,
 ): Promise<void> {
@@ -134,7 +134,7 @@ async function scanEntry(
   name: string,
   entry: ArchiveEntry,
   chunkBytes: number,
-  errors: ScanResult['errors'],
+  errors: ScanFileError[],
   depth: number,
 ): Promise<void> {
   if (entry.refused) {

@@ -1,3 +1,4 @@
+import { CATALOGUE, CATEGORY_INFO } from '../../checks/catalogue.js';
 import type { CheckResult, CheckStatus, ScoreCategory, Severity } from '../../checks/types.js';
 import type { TlsEvidence } from '../../probes/tls/types.js';
 
@@ -49,7 +50,7 @@ export function worseGrade(a: Grade, b: Grade): Grade {
   return GRADES.indexOf(a) >= GRADES.indexOf(b) ? a : b;
 }
 
-export const CATEGORIES: ScoreCategory[] = ['mail-auth', 'mail-transport', 'dns', 'web-tls', 'web-headers', 'exposure'];
+export const CATEGORIES: ScoreCategory[] = CATEGORY_INFO.map((c) => c.id);
 
 export const SEVERITY_POINTS: Record<Severity, number> = { critical: 10, high: 10, medium: 5, low: 2, info: 0 };
 
@@ -57,49 +58,12 @@ export const SEVERITY_POINTS: Record<Severity, number> = { critical: 10, high: 1
  * Points per sub-test, fixed per check id as internet.nl fixes them per test (a result's own
  * severity describes its finding — a pass is usually `info` — so it cannot carry the weight).
  * full = 10: what the directive and every anchor insist on; half = 5: hardening that peers
- * score less; little = 2: hygiene. Ids not listed weigh by their result's severity (at least 5).
+ * score less; little = 2: hygiene. The catalogue holds them (`points`); ids without points weigh by
+ * their result's severity (at least 5).
  */
-export const SUB_TEST_POINTS: Record<string, 10 | 5 | 2> = {
-  'mail.mx': 10,
-  'mail.spf.record': 10,
-  'mail.spf.all': 10,
-  'mail.spf.lookups': 5,
-  'mail.spf.mx-authorised': 5,
-  'mail.dmarc.record': 10,
-  'mail.dmarc.policy': 10,
-  'mail.dmarc.reports': 5,
-  'mail.dkim': 10,
-  'mail.starttls': 10,
-  'mail.tls': 10,
-  'mail.dane': 5,
-  'mail.mta-sts': 5,
-  'mail.tls-rpt': 2,
-  'mail.open-relay': 10,
-  'mail.banner': 2,
-  'mail.plaintext-auth': 5,
-  'mail.webmail': 5,
-  'dns.dnssec': 10,
-  'dns.axfr': 5,
-  'dns.caa': 2,
-  'web.https': 10,
-  'web.hsts': 10,
-  'web.tls.protocols': 10,
-  'web.tls.ciphers': 10,
-  'web.tls.certificate': 10,
-  'web.exposure.git': 10,
-  'web.exposure.env': 10,
-  'web.exposure.backup': 10,
-  'web.exposure.config': 10,
-  'web.exposure.phpinfo': 5,
-  'web.exposure.svn': 10,
-  'web.exposure.directory-listing': 5,
-  'web.exposure.server-status': 5,
-  'web.exposure.logs': 5,
-  'web.admin-panel': 5,
-  'web.cms': 5,
-  'web.disclosure': 2,
-  'web.security-txt': 2,
-};
+export const SUB_TEST_POINTS: Readonly<Record<string, 10 | 5 | 2>> = Object.fromEntries(
+  CATALOGUE.flatMap((entry) => (entry.points === null ? [] : [[entry.id, entry.points] as const])),
+);
 
 export function subTestPoints(id: string, severity: Severity): number {
   return SUB_TEST_POINTS[id] ?? Math.max(5, SEVERITY_POINTS[severity]);

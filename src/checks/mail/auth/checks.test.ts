@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { LookupEvidence, MailDnsEvidence } from '../../../probes/mail-dns.js';
 import { dkimKeyFacts } from '../../../probes/mail-dns.js';
 import { checkDane, tlsaMatches } from '../../dns/index.js';
+import { catalogueEntry } from '../../catalogue.js';
 import type { CheckResult } from '../../types.js';
 import { checkMailDns, MAIL_DNS_CHECK_IDS, mxMatchesPattern, parseMtaStsPolicy } from './index.js';
 
@@ -89,6 +90,8 @@ describe('checkMailDns on fixture evidence', () => {
       expect(r.status, `${r.id}: ${r.detail.en}`).toBe('pass');
       expect(r.title.vi && r.title.en && r.detail.vi && r.detail.en).toBeTruthy();
       expect(r.references.length).toBeGreaterThan(0);
+      // The catalogue's title and category, the same as an `error` result of this id carries.
+      expect({ title: r.title, category: r.category }).toEqual({ title: catalogueEntry(r.id)?.title, category: catalogueEntry(r.id)?.category });
     }
     expect(byId(results, 'mail.mx').category).toBe('mail-transport');
     expect(byId(results, 'mail.spf.record').category).toBe('mail-auth');

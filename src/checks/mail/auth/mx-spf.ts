@@ -4,36 +4,27 @@ import type { MailDnsEvidence } from '../../../probes/mail-dns.js';
 import { type CheckResult, text } from '../../types.js';
 import { lookupError, lookupFailed, result } from './result.js';
 import { parseSpfRecord, SpfSyntaxError } from './spf/parse.js';
+import { checkSpec } from '../../catalogue.js';
 
 const RFC7208 = 'https://www.rfc-editor.org/rfc/rfc7208';
 const MX = {
-  id: 'mail.mx',
-  category: 'mail-transport' as const,
-  title: text('Bản ghi MX', 'MX records'),
+  ...checkSpec('mail.mx'),
   references: ['https://www.rfc-editor.org/rfc/rfc5321#section-5.1', 'https://www.rfc-editor.org/rfc/rfc7505'],
 };
 const SPF_RECORD = {
-  id: 'mail.spf.record',
-  category: 'mail-auth' as const,
-  title: text('Bản ghi SPF', 'SPF record'),
+  ...checkSpec('mail.spf.record'),
   references: [`${RFC7208}#section-4.5`, `${RFC7208}#section-12`],
 };
 const SPF_ALL = {
-  id: 'mail.spf.all',
-  category: 'mail-auth' as const,
-  title: text('Chính sách mặc định SPF (all)', 'SPF default policy (all)'),
+  ...checkSpec('mail.spf.all'),
   references: [`${RFC7208}#section-5.1`, `${RFC7208}#section-8`],
 };
 const SPF_LOOKUPS = {
-  id: 'mail.spf.lookups',
-  category: 'mail-auth' as const,
-  title: text('Giới hạn tra cứu DNS của SPF', 'SPF DNS lookup limits'),
+  ...checkSpec('mail.spf.lookups'),
   references: [`${RFC7208}#section-4.6.4`],
 };
 const SPF_AUTHORISED = {
-  id: 'mail.spf.mx-authorised',
-  category: 'mail-auth' as const,
-  title: text('Máy chủ gửi thư được SPF cho phép', 'Sending servers authorised by SPF'),
+  ...checkSpec('mail.spf.mx-authorised'),
   references: [`${RFC7208}#section-4`],
 };
 

@@ -3,42 +3,31 @@ import type { MailDnsEvidence } from '../../../probes/mail-dns.js';
 import { type CheckResult, text } from '../../types.js';
 import { parseDmarc } from './dmarc.js';
 import { lookupError, lookupFailed, result } from './result.js';
+import { checkSpec } from '../../catalogue.js';
 
 const RFC7489 = 'https://www.rfc-editor.org/rfc/rfc7489';
 const DMARC_RECORD = {
-  id: 'mail.dmarc.record',
-  category: 'mail-auth' as const,
-  title: text('Bản ghi DMARC', 'DMARC record'),
+  ...checkSpec('mail.dmarc.record'),
   references: [`${RFC7489}#section-6.3`, `${RFC7489}#section-6.6.3`],
 };
 const DMARC_POLICY = {
-  id: 'mail.dmarc.policy',
-  category: 'mail-auth' as const,
-  title: text('Chính sách DMARC', 'DMARC policy'),
+  ...checkSpec('mail.dmarc.policy'),
   references: [`${RFC7489}#section-6.3`, 'https://www.rfc-editor.org/rfc/rfc9091'],
 };
 const DMARC_REPORTS = {
-  id: 'mail.dmarc.reports',
-  category: 'mail-auth' as const,
-  title: text('Báo cáo DMARC', 'DMARC reporting'),
+  ...checkSpec('mail.dmarc.reports'),
   references: [`${RFC7489}#section-7.1`],
 };
 const DKIM = {
-  id: 'mail.dkim',
-  category: 'mail-auth' as const,
-  title: text('Khoá DKIM', 'DKIM keys'),
+  ...checkSpec('mail.dkim'),
   references: ['https://www.rfc-editor.org/rfc/rfc6376#section-3.6', 'https://www.rfc-editor.org/rfc/rfc8301'],
 };
 const MTA_STS = {
-  id: 'mail.mta-sts',
-  category: 'mail-auth' as const,
-  title: text('MTA-STS', 'MTA-STS'),
+  ...checkSpec('mail.mta-sts'),
   references: ['https://www.rfc-editor.org/rfc/rfc8461'],
 };
 const TLS_RPT = {
-  id: 'mail.tls-rpt',
-  category: 'mail-auth' as const,
-  title: text('Báo cáo TLS (TLS-RPT)', 'TLS reporting (TLS-RPT)'),
+  ...checkSpec('mail.tls-rpt'),
   references: ['https://www.rfc-editor.org/rfc/rfc8460'],
 };
 

@@ -7,6 +7,7 @@
 import type { MailTransportEvidence, MxAddressEvidence, SmtpEvidence } from '../../../probes/smtp/types.js';
 import { checkTlsCombined, combine, type Finding } from '../../tls/index.js';
 import { type CheckResult, type LocalizedText, text } from '../../types.js';
+import { checkSpec } from '../../catalogue.js';
 
 const CATEGORY = 'mail-transport' as const;
 
@@ -42,7 +43,7 @@ const STARTTLS_FIX = text(
 );
 
 export function checkStartTls(mx: SmtpEvidence): CheckResult {
-  const title = text('MX hỗ trợ STARTTLS', 'MX offers STARTTLS');
+  const { title } = checkSpec('mail.starttls');
   if (mx.addresses.length === 0) return noAddresses('mail.starttls', title, mx);
   const findings: Finding[] = mx.addresses.map((a): Finding => {
     if (!a.smtp.connected || !a.smtp.ehlo) return unreachable(mx, a);
@@ -84,7 +85,7 @@ export function checkStartTls(mx: SmtpEvidence): CheckResult {
 }
 
 export function checkMailTls(mx: SmtpEvidence, daneValidated: boolean): CheckResult {
-  const title = text('Chất lượng TLS của MX', 'MX TLS quality');
+  const { title } = checkSpec('mail.tls');
   const withTls = mx.addresses.filter((a) => a.tls);
   if (withTls.length === 0) {
     return combine(base('mail.tls', title, mx, ['https://www.rfc-editor.org/rfc/rfc3207'], {}), [
@@ -110,7 +111,7 @@ const RELAY_FIX = text(
 );
 
 export function checkOpenRelay(mx: SmtpEvidence): CheckResult {
-  const title = text('MX không chuyển tiếp thư tự do (open relay)', 'MX is not an open relay');
+  const { title } = checkSpec('mail.open-relay');
   if (mx.addresses.length === 0) return noAddresses('mail.open-relay', title, mx);
   const findings = mx.addresses.map((a): Finding => {
     const relay = a.smtp.relay;
@@ -169,7 +170,7 @@ const BANNER_FIX = text(
 );
 
 export function checkBanner(mx: SmtpEvidence): CheckResult {
-  const title = text('Lời chào SMTP không lộ phiên bản phần mềm', 'SMTP banner does not disclose software versions');
+  const { title } = checkSpec('mail.banner');
   if (mx.addresses.length === 0) return noAddresses('mail.banner', title, mx);
   const findings = mx.addresses.map((a): Finding => {
     if (!a.smtp.banner) return unreachable(mx, a);
@@ -216,7 +217,7 @@ const PLAINTEXT_FIX = text(
 );
 
 export function checkPlaintextAuth(mx: SmtpEvidence): CheckResult {
-  const title = text('Không cho đăng nhập qua kênh không mã hoá', 'No login over unencrypted channels');
+  const { title } = checkSpec('mail.plaintext-auth');
   if (mx.addresses.length === 0) return noAddresses('mail.plaintext-auth', title, mx);
   const findings: Finding[] = [];
   for (const a of mx.addresses) {

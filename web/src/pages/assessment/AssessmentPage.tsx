@@ -213,7 +213,7 @@ function TargetView({ runId }: { runId: string }) {
           <div className="stats">
             <Stat label={t('score')} value={<Grade grade={detail.data.grade} score={detail.data.score} assessed={detail.data.assessed !== false} />} />
             {detail.data.categories.map((c) => (
-              <Stat key={c.category} label={t(`category.${c.category}`)} value={<Grade grade={c.grade} score={c.score} />} />
+              <Stat key={c.category} label={c.title ?? c.category} value={<Grade grade={c.grade} score={c.score} />} />
             ))}
           </div>
           {detail.data.cap ? (

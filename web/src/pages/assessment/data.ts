@@ -2,6 +2,8 @@ export type CheckStatus = 'pass' | 'warn' | 'fail' | 'info' | 'error';
 
 export interface Category {
   category: string;
+  /** The category's name in the requested language (served from the check catalogue, target view only). */
+  title?: string;
   score: number;
   grade: string;
 }
