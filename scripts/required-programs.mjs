@@ -20,6 +20,7 @@ export const REQUIRED_PROGRAMS = {
   unzip: ['unzip', 'test', 'export tests read XLSX parts'],
   tar: ['tar', 'test', 'leak archive tests'],
   python3: ['python3', 'test', 'leak hostile-input test (zip bomb)'],
+  git: ['git', 'test', 'the import-cycle test lists the tracked sources'],
   rg: ['ripgrep', 'bench', 'leak benchmark peer'],
   testssl: ['testssl.sh', 'bench', 'TLS benchmark peer'],
   time: ['time', 'bench', 'benchmarks read peak memory (/usr/bin/time -v)'],
