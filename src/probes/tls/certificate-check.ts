@@ -17,7 +17,9 @@ function trustContext(extraCaPem: readonly string[]): SecureContext {
   const key = extraCaPem.join('\n');
   let context = trustContexts.get(key);
   if (!context) {
-    context = createSecureContext({ ca: [...rootCertificates, ...extraCaPem] });
+    // Without extra CAs Node's default store is kept (it also honours NODE_EXTRA_CA_CERTS), as the
+    // monitor did before it moved here.
+    context = createSecureContext(extraCaPem.length > 0 ? { ca: [...rootCertificates, ...extraCaPem] } : {});
     if (trustContexts.size > 16) trustContexts.clear();
     trustContexts.set(key, context);
   }
