@@ -125,12 +125,14 @@ const loadedCommandModules = (run: Loaded) => commandModuleFiles.filter((file) =
  * Sources outside the CLI: only the error type and its catalogue (data, no imports), the probe defaults (option parsing) and the lists
  * that help text names (leak states, user roles: modules without imports) are allowed.
  */
+// src/net-address.ts: the pure IP-literal test (no imports) that `vigil serve` validates its flags with.
 const LIGHT_SOURCES = new Set([
   'src/errors.ts',
   'src/errors/catalogue.ts',
   'src/probes/context.ts',
   'src/leaks/triage/states.ts',
   'src/services/auth/roles.ts',
+  'src/net-address.ts',
 ]);
 const capabilitySources = (run: Loaded) => [...run.sources].filter((file) => !file.startsWith('src/cli/') && !LIGHT_SOURCES.has(file));
 

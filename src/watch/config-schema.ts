@@ -1,4 +1,4 @@
-import { isIP } from 'node:net';
+import { isIP } from '../net-address.js';
 import { z } from 'zod';
 import { userPatternProblem } from './user-pattern.js';
 

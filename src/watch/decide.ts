@@ -152,11 +152,16 @@ export function decideTls(config: TlsMonitorConfig, evidence: TlsEvidence, now: 
 export function tlsVerdict(expiryDays: number[], evidence: TlsEvidence, now: number, memory: { threshold?: number } | undefined, subject: string): Verdict {
   const responseMs = evidence.responseMs;
   if (evidence.error) return { status: 'down', detail: `TLS failed: ${evidence.error}`, responseMs };
-  if (!evidence.validTo) return { status: 'down', detail: 'no certificate', responseMs };
-  const daysLeft = Math.floor((Date.parse(evidence.validTo) - now) / DAY_MS);
-  if (daysLeft < 0) return { status: 'down', detail: `certificate of ${subject} expired ${-daysLeft} day(s) ago (${evidence.validTo})`, responseMs };
-  if (evidence.authorized === false) {
-    return { status: 'down', detail: `certificate of ${subject} is not trusted: ${evidence.authorizationError ?? 'unknown reason'}`, responseMs };
+  const certificate = evidence.certificate;
+  const validTo = certificate?.chain[0]?.notAfter;
+  if (!certificate || !validTo) return { status: 'down', detail: 'no certificate', responseMs };
+  const daysLeft = Math.floor((Date.parse(validTo) - now) / DAY_MS);
+  if (daysLeft < 0) return { status: 'down', detail: `certificate of ${subject} expired ${-daysLeft} day(s) ago (${validTo})`, responseMs };
+  if (!certificate.trusted || !certificate.hostnameMatches) {
+    const reason = certificate.trusted
+      ? `ERR_TLS_CERT_ALTNAME_INVALID: ${certificate.hostnameError ?? certificate.checkedName}`
+      : (certificate.trustError ?? 'unknown reason');
+    return { status: 'down', detail: `certificate of ${subject} is not trusted: ${reason}`, responseMs };
   }
   const thresholds = [...expiryDays].sort((a, b) => a - b);
   const crossed = thresholds.find((days) => daysLeft <= days);
@@ -166,10 +171,10 @@ export function tlsVerdict(expiryDays: number[], evidence: TlsEvidence, now: num
       ? {
           kind: 'cert-expiry',
           summary: `certificate of ${subject} expires in ${daysLeft} day(s) (threshold ${crossed})`,
-          detail: { daysLeft, validTo: evidence.validTo },
+          detail: { daysLeft, validTo },
         }
       : undefined;
-  const detail = `certificate valid ${daysLeft} more day(s), until ${evidence.validTo.slice(0, 10)}`;
+  const detail = `certificate valid ${daysLeft} more day(s), until ${validTo.slice(0, 10)}`;
   if (crossed === undefined) return { status: 'up', detail, responseMs, memory: nextMemory };
   const status: MonitorStatus = crossed === thresholds[0] ? 'down' : 'degraded';
   return { status, detail: `${detail} — below the ${crossed}-day threshold`, responseMs, memory: nextMemory, event };
@@ -193,7 +198,7 @@ export function decideSmtp(config: SmtpMonitorConfig, evidence: SmtpEvidence, no
     // Monitored by address (the lab, or a server without a name): no name to match, so only the
     // chain and the dates count.
     const byAddress = /^[\d.]+$|:/.test(config.host);
-    const tls = byAddress && evidence.tls.authorizationError === 'ERR_TLS_CERT_ALTNAME_INVALID' ? { ...evidence.tls, authorized: true } : evidence.tls;
+    const tls = byAddress && evidence.tls.certificate ? { ...evidence.tls, certificate: { ...evidence.tls.certificate, hostnameMatches: true } } : evidence.tls;
     const cert = tlsVerdict([14, 7], tls, now, undefined, config.host);
     if (cert.status !== 'up') return { ...cert, event: undefined, memory: undefined };
   }

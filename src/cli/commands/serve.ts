@@ -1,4 +1,4 @@
-import { isIP } from 'node:net';
+import { isIP } from '../../net-address.js';
 import { VigilError } from '../../errors.js';
 import type { RegisterCommand } from '../context.js';
 import { untilStopSignal } from '../signals.js';

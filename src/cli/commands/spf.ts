@@ -3,7 +3,7 @@
  * DNS client. Exit status: 0 pass; 1 fail, softfail, neutral or none (evaluated, not authorised);
  * 2 permerror, temperror or a usage error (no trustworthy verdict).
  */
-import { isIP } from 'node:net';
+import { isIP } from '../../net-address.js';
 import type { SpfEvaluation } from '../../checks/mail/auth/spf/index.js';
 import { VigilError } from '../../errors.js';
 import { parseHostPort } from '../../probes/context.js';

@@ -18,7 +18,7 @@ export interface DnsClientOptions {
   /** Retries after a UDP timeout (0 = one attempt). */
   retries: number;
   signal?: AbortSignal | undefined;
-  /** Entries kept in the in-run cache (oldest evicted first). */
+  /** Entries kept in the in-run cache (oldest evicted first); 0 = no cache, for long-running callers (the watch). */
   cacheSize?: number;
 }
 
@@ -51,12 +51,16 @@ export class DnsClient {
   }
 
   /** A client for a probe context: `--resolver`, else the system's first nameserver. */
-  static fromContext(context: Pick<ProbeContext, 'resolver' | 'dnsTimeoutMs' | 'dnsRetries' | 'signal'>): DnsClient {
+  static fromContext(
+    context: Pick<ProbeContext, 'resolver' | 'dnsTimeoutMs' | 'dnsRetries' | 'signal'>,
+    options: Pick<DnsClientOptions, 'cacheSize'> = {},
+  ): DnsClient {
     return new DnsClient({
       server: context.resolver ?? defaultResolver(),
       timeoutMs: context.dnsTimeoutMs,
       retries: context.dnsRetries,
       signal: context.signal,
+      ...options,
     });
   }
 
@@ -79,8 +83,9 @@ export class DnsClient {
       return cached.then((result) => ({ ...result, fromCache: true }));
     }
     const pending = this.resolveChasingCnames(name, type, { ...options, server, dnssec });
-    this.cache.set(key, pending);
     const limit = this.options.cacheSize ?? 5_000;
+    if (limit === 0) return pending;
+    this.cache.set(key, pending);
     if (this.cache.size > limit) this.cache.delete(this.cache.keys().next().value!);
     return pending;
   }

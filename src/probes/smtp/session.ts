@@ -1,35 +1,13 @@
 /**
- * Bounded socket helpers for the mail probes: a TCP connect with a time limit and abort, and an
+ * Bounded socket helpers for the mail probes: an
  * in-session TLS upgrade (after STARTTLS, or implicit TLS on 465/993/995) that accepts any
  * certificate — the certificate is judged from the TLS probe's evidence, not here.
  */
-import { connect as netConnect, isIP, type Socket } from 'node:net';
+import { isIP, type Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 
-export function connectTcp(host: string, port: number, timeoutMs: number, signal?: AbortSignal): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = netConnect({ host, port, noDelay: true });
-    const fail = (error: Error) => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      socket.destroy();
-      reject(error);
-    };
-    const onAbort = () => fail(new Error('aborted'));
-    const timer = setTimeout(() => fail(Object.assign(new Error(`connect timed out after ${timeoutMs} ms`), { code: 'ETIMEDOUT' })), timeoutMs);
-    if (signal?.aborted) return onAbort();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    socket.once('error', fail);
-    socket.once('connect', () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      socket.off('error', fail);
-      // Late errors (reset while reading) are reported by the line reader; never crash on them.
-      socket.on('error', () => undefined);
-      resolve(socket);
-    });
-  });
-}
+// The connect and error text are the probes' shared ones (src/probes/connect.ts).
+export { connectTcp, errorText } from '../connect.js';
 
 /** TLS over an existing socket (STARTTLS) or a fresh one (implicit TLS). */
 export function upgradeTls(options: { socket?: Socket; host: string; port?: number; servername?: string | undefined; timeoutMs: number }): Promise<TLSSocket> {
@@ -59,14 +37,6 @@ export function upgradeTls(options: { socket?: Socket; host: string; port?: numb
     };
     secure.on('error', onError);
   });
-}
-
-export function errorText(error: unknown): string {
-  if (error instanceof Error) {
-    const code = (error as { code?: string }).code;
-    return code && !error.message.includes(code) ? `${code}: ${error.message}` : error.message;
-  }
-  return String(error);
 }
 
 export function isAbsent(error: unknown): boolean {

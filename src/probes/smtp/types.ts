@@ -3,7 +3,7 @@
  * dialogue, its STARTTLS/TLS, an open-relay attempt that stops at RCPT TO, and the submission,
  * IMAP and POP3 ports. Plain JSON; judged by src/checks/mail/transport.
  */
-import type { TlsEvidence } from '../tls/types.js';
+import type { TlsCertificateCheck, TlsEvidence } from '../tls/types.js';
 
 export interface ReplyEvidence {
   code: number;
@@ -82,4 +82,17 @@ export interface MailTransportEvidence {
   daneValidatedMx?: string[] | undefined;
   observedAt: string;
   durationMs: number;
+}
+
+/** What the watch's SMTP monitor sees: the light SMTP probe (`smtpGreeting`), no relay attempt, no other ports. */
+export interface SmtpGreetingEvidence {
+  error?: string | undefined;
+  /** The 220 greeting's text, lines joined. */
+  banner?: string | undefined;
+  /** EHLO keywords, upper-cased, without their parameters. */
+  extensions: string[];
+  starttlsOffered?: boolean | undefined;
+  /** The certificate read through STARTTLS, when asked and offered. */
+  tls?: TlsCertificateCheck | undefined;
+  responseMs: number;
 }

@@ -110,3 +110,17 @@ export interface TlsEvidence {
   handshakes: number;
   durationMs: number;
 }
+
+/**
+ * One handshake's certificate facts, the light form of `TlsEvidence` for the watch's TLS
+ * (certificate expiry) and SMTP monitors, which check every few minutes and must not run the
+ * assessment's many handshakes: the same `CertificateEvidence` (chain, trust, hostname), plus what
+ * that one handshake negotiated.
+ */
+export interface TlsCertificateCheck {
+  /** Why there is no certificate: connection refused, timeout, handshake failure. */
+  error?: string | undefined;
+  negotiated?: { protocol: string; cipher: string } | undefined;
+  certificate?: CertificateEvidence | undefined;
+  responseMs: number;
+}

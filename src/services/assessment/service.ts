@@ -1,5 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import { isIP } from 'node:net';
+import { isIP } from '../../net-address.js';
 import type { CheckResult, ScoreCategory } from '../../checks/types.js';
 import { hostOfUrl, webmailSignals } from '../../checks/mail/webmail.js';
 import type { VigilConfig } from '../../config/schema.js';

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { isIP } from 'node:net';
+import { isIP } from '../../net-address.js';
 import { VigilError } from '../../errors.js';
 import type { Store } from '../../store/store.js';
 import type { UsersTable } from '../../store/schema.js';

@@ -1,8 +1,9 @@
+import { errorText, watchDnsClient } from '../../probes/connect.js';
 import type { ProbeContext } from '../../probes/context.js';
 import { parseHostPort } from '../../probes/context.js';
+import type { DnsAnswerRecord } from '../../probes/dns/types.js';
 import { assertAddressInScope } from '../../probes/scope.js';
 import type { DnsMonitorConfig } from '../config-schema.js';
-import { errorText, resolverFor } from './net.js';
 
 export interface DnsEvidence {
   error?: string;
@@ -13,37 +14,35 @@ export interface DnsEvidence {
   responseMs: number;
 }
 
+/**
+ * One query through vigil's DnsClient (the context's resolver, else the system's first
+ * nameserver), with no answer cache: each check asks again, so a changed record is seen.
+ */
 export async function probeDns(config: DnsMonitorConfig, context: ProbeContext): Promise<DnsEvidence> {
   const started = performance.now();
+  const elapsed = () => Math.round(performance.now() - started);
   const server = config.resolver ? parseHostPort(config.resolver, 53) : undefined;
-  const resolver = resolverFor(context, server);
   try {
     // A server the monitor names is a target (the configured network.resolver is not).
     if (server) assertAddressInScope(context.scope, server.host);
-    const values = await query(resolver, config.host, config.recordType);
-    return { values: normaliseValues(values), responseMs: Math.round(performance.now() - started) };
+    const result = await watchDnsClient(context).query(config.host, config.recordType, { dnssec: false, ...(server ? { server } : {}) });
+    if (result.outcome === 'nxdomain' || result.outcome === 'nodata') return { empty: true, values: [], responseMs: elapsed() };
+    if (result.outcome !== 'answer') {
+      return { error: `${result.outcome}${result.reason ? `: ${result.reason}` : ''} (${result.server})`, values: [], responseMs: elapsed() };
+    }
+    const values = result.records.filter((record) => record.type === config.recordType).map(valueText);
+    return { values: normaliseValues(values), responseMs: elapsed() };
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOTFOUND' || code === 'ENODATA') return { empty: true, values: [], responseMs: Math.round(performance.now() - started) };
-    return { error: errorText(error), values: [], responseMs: Math.round(performance.now() - started) };
+    return { error: errorText(error), values: [], responseMs: elapsed() };
   }
 }
 
-async function query(resolver: ReturnType<typeof resolverFor>, host: string, type: DnsMonitorConfig['recordType']): Promise<string[]> {
-  switch (type) {
-    case 'A':
-      return resolver.resolve4(host);
-    case 'AAAA':
-      return resolver.resolve6(host);
-    case 'MX':
-      return (await resolver.resolveMx(host)).map((mx) => `${mx.priority} ${mx.exchange}`);
-    case 'NS':
-      return resolver.resolveNs(host);
-    case 'TXT':
-      return (await resolver.resolveTxt(host)).map((parts) => parts.join(''));
-    case 'CNAME':
-      return resolver.resolveCname(host);
-  }
+function valueText(record: DnsAnswerRecord): string {
+  const data = record.data;
+  if (typeof data === 'string') return data;
+  if (Array.isArray(data)) return data.join('');
+  if ('exchange' in data) return `${data.preference} ${data.exchange}`;
+  return JSON.stringify(data);
 }
 
 /** Lower-case names, drop trailing dots, sort: two answers compare equal whatever their order. */

@@ -1,5 +1,5 @@
 /** mail.mx and the mail.spf.* checks: pure functions over MailDnsEvidence. */
-import { isIP } from 'node:net';
+import { isIP } from '../../../net-address.js';
 import type { MailDnsEvidence } from '../../../probes/mail-dns.js';
 import { type CheckResult, text } from '../../types.js';
 import { lookupError, lookupFailed, result } from './result.js';

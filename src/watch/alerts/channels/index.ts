@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import nodemailer from 'nodemailer';
-import { request } from 'undici';
 import type { VigilConfig } from '../../../config/schema.js';
+import { postJsonOk } from '../../../probes/http/post.js';
 import type { AlertMessage } from '../message.js';
 
 export type ChannelConfig = NonNullable<VigilConfig['notifications']>['channels'][number];
@@ -83,16 +83,8 @@ export function createChannel(config: ChannelConfig, smtp: SmtpConfig | undefine
   }
 }
 
-async function postJson(url: string, body: unknown, key: string, headers: Record<string, string> = {}): Promise<void> {
-  const payload = JSON.stringify(body);
-  const response = await request(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'idempotency-key': key, ...headers },
-    body: payload,
-    signal: AbortSignal.timeout(TIMEOUT_MS),
-  });
-  const text = await response.body.text();
-  if (response.statusCode < 200 || response.statusCode >= 300) throw new Error(`HTTP ${response.statusCode}: ${text.slice(0, 200)}`);
+async function postJson(url: string, body: unknown, key: string): Promise<void> {
+  await postJsonOk(url, JSON.stringify(body), { 'idempotency-key': key }, TIMEOUT_MS);
 }
 
 /**
@@ -106,14 +98,7 @@ export async function sendWebhook(url: string, secret: string | undefined, messa
   const timestamp = Math.floor(Date.now() / 1000).toString();
   const headers: Record<string, string> = { 'x-vigil-timestamp': timestamp };
   if (secret) headers['x-vigil-signature'] = `sha256=${signWebhook(secret, timestamp, payload)}`;
-  const response = await request(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'idempotency-key': key, ...headers },
-    body: payload,
-    signal: AbortSignal.timeout(TIMEOUT_MS),
-  });
-  const text = await response.body.text();
-  if (response.statusCode < 200 || response.statusCode >= 300) throw new Error(`HTTP ${response.statusCode}: ${text.slice(0, 200)}`);
+  await postJsonOk(url, payload, { 'idempotency-key': key, ...headers }, TIMEOUT_MS);
 }
 
 export function signWebhook(secret: string, timestamp: string, payload: string): string {

@@ -4,7 +4,7 @@
  * permerror semantics, exp= explanations, and a trace of every step. DNS goes through an injected
  * resolver (vigil's DNS client in production), so this module itself never touches the network.
  */
-import { isIPv4, isIPv6 } from 'node:net';
+import { isIPv4, isIPv6 } from '../../../../net-address.js';
 import type { DnsQueryType, DnsResult } from '../../../../probes/dns/types.js';
 import { expandMacroString, type MacroContext, type MacroString, nibbles, parseMacroString, printable, SpfSyntaxError } from './macro.js';
 import { DNS_MECHANISMS, ipv6Bytes, isSpfRecord, type Mechanism, type ParsedSpfRecord, parseSpfRecord } from './parse.js';

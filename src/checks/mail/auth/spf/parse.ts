@@ -2,7 +2,7 @@
  * RFC 7208 record grammar (§4.6, §5, §6, §12). The whole record is parsed before anything is
  * evaluated: a syntax error anywhere is a permerror (§4.6).
  */
-import { isIPv6 } from 'node:net';
+import { isIPv6 } from '../../../../net-address.js';
 import { type MacroString, parseDomainSpec, parseMacroString, printable, SpfSyntaxError } from './macro.js';
 
 export type Qualifier = '+' | '-' | '~' | '?';
