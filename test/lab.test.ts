@@ -10,6 +10,9 @@ import { configSchema } from '../src/config/schema.js';
 import { type RunningLab, startLab } from '../src/lab/index.js';
 import { parseWorldText } from '../src/lab/world/load.js';
 
+/** MX answers as { priority, exchange } (Node 24's resolver adds `type: 'MX'`, Node 20's does not). */
+const mxRecords = (records: { priority: number; exchange: string }[]) => records.map(({ priority, exchange }) => ({ priority, exchange }));
+
 /** Read from a socket until `done(text)` says so or the time runs out. */
 function readUntil(socket: Socket | TLSSocket, done: (text: string) => boolean, timeoutMs = 5_000): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -133,7 +136,7 @@ describe('lab organisation (default world)', () => {
     const resolver = new Resolver({ timeout: 2_000, tries: 1 });
     resolver.setServers([`${lab.resolver.host}:${lab.resolver.port}`]);
     expect(await resolver.resolve4('www.so-demo.gov.vn.test')).toEqual(['127.0.10.20']);
-    expect(await resolver.resolveMx('so-demo.gov.vn.test')).toEqual([{ priority: 10, exchange: 'mx.so-demo.gov.vn.test' }]);
+    expect(mxRecords(await resolver.resolveMx('so-demo.gov.vn.test'))).toEqual([{ priority: 10, exchange: 'mx.so-demo.gov.vn.test' }]);
     const txt = (await resolver.resolveTxt('so-demo.gov.vn.test')).map((parts) => parts.join(''));
     expect(txt).toContain('v=spf1 mx ip4:127.0.10.12 -all');
     const dkim = (await resolver.resolveTxt('mail2024._domainkey.so-demo.gov.vn.test')).map((parts) => parts.join(''));
@@ -360,9 +363,9 @@ describe('lab organisation (default world)', () => {
     const resolver = new Resolver({ timeout: 2_000, tries: 1 });
     resolver.setServers([`${lab.resolver.host}:${lab.resolver.port}`]);
     lab.control.setDnsRecords([{ name: 'so-demo.gov.vn.test', type: 'MX', data: { preference: 5, exchange: 'mx.attacker.test' } }]);
-    expect(await resolver.resolveMx('so-demo.gov.vn.test')).toEqual([{ priority: 5, exchange: 'mx.attacker.test' }]);
+    expect(mxRecords(await resolver.resolveMx('so-demo.gov.vn.test'))).toEqual([{ priority: 5, exchange: 'mx.attacker.test' }]);
     lab.control.setDnsRecords([{ name: 'so-demo.gov.vn.test', type: 'MX', data: { preference: 10, exchange: 'mx.so-demo.gov.vn.test' } }]);
-    expect(await resolver.resolveMx('so-demo.gov.vn.test')).toEqual([{ priority: 10, exchange: 'mx.so-demo.gov.vn.test' }]);
+    expect(mxRecords(await resolver.resolveMx('so-demo.gov.vn.test'))).toEqual([{ priority: 10, exchange: 'mx.so-demo.gov.vn.test' }]);
   });
 
   it('takes notifications sent through the configured server and shows them (never delivers)', async () => {
