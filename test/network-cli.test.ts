@@ -1,10 +1,10 @@
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
 import { type RunningLab, startLab } from '../src/lab/index.js';
 import { runVigil } from './support/cli.js';
+import { writeLabNetworkConfig } from './support/lab-config.js';
 
 /**
  * `vigil assess org` reads vigil.yaml's network: section (resolver, CA relative to the file, port
@@ -17,17 +17,7 @@ let dir: string;
 beforeAll(async () => {
   lab = await startLab();
   dir = mkdtempSync(join(tmpdir(), 'vigil-network-cli-'));
-  copyFileSync(lab.caFile, join(dir, 'lab-ca.pem'));
-  const full = lab.organisationConfig();
-  writeFileSync(
-    join(dir, 'vigil.yaml'),
-    stringify({
-      organisation: full.organisation,
-      network: { resolver: `${lab.resolver.host}:${lab.resolver.port}`, ca: ['lab-ca.pem'], portMap: lab.portMap, dnsTimeoutMs: 1500, connectTimeoutMs: 4000 },
-      mail: { domains: ['benhvien-demo.gov.vn.test'] },
-      websites: [{ url: 'https://egov.so-demo.gov.vn.test/' }],
-    }),
-  );
+  writeLabNetworkConfig(lab, dir, { mail: { domains: ['benhvien-demo.gov.vn.test'] }, websites: [{ url: 'https://egov.so-demo.gov.vn.test/' }] });
 }, 60_000);
 
 afterAll(async () => {

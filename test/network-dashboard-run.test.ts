@@ -1,13 +1,13 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
 import { type RunningLab, startLab } from '../src/lab/index.js';
 import { collectPageErrors, ensureDashboardBuilt, launchBrowser, newPage, signIn } from './support/browser.js';
 import { repoRoot, runVigil, vigilNodeArgs } from './support/cli.js';
+import { writeLabNetworkConfig } from './support/lab-config.js';
 
 /**
  * "Chạy đánh giá" in real Chromium on `vigil serve`, whose vigil.yaml points network: at the lab:
@@ -29,17 +29,8 @@ beforeAll(async () => {
   await ensureDashboardBuilt();
   lab = await startLab();
   dir = mkdtempSync(join(tmpdir(), 'vigil-network-run-'));
-  copyFileSync(lab.caFile, join(dir, 'lab-ca.pem'));
   const full = lab.organisationConfig();
-  writeFileSync(
-    join(dir, 'vigil.yaml'),
-    stringify({
-      organisation: full.organisation,
-      network: { resolver: `${lab.resolver.host}:${lab.resolver.port}`, ca: ['lab-ca.pem'], portMap: lab.portMap, dnsTimeoutMs: 8000, connectTimeoutMs: 10000 },
-      mail: full.mail,
-      websites: full.websites,
-    }),
-  );
+  writeLabNetworkConfig(lab, dir, { mail: full.mail, websites: full.websites });
   const data = join(dir, 'data');
   const admin = await runVigil(['--data', data, 'user', 'add', 'admin', '--role', 'admin', '--password-stdin'], { input: `${PASSWORD}\n` });
   expect(admin.code, admin.stderr).toBe(0);
